@@ -1,0 +1,642 @@
+//! Verifying: the raw body and the headers in, the verified body (or a precise error) out.
+
+use std::borrow::Cow;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
+use http::{HeaderMap, Request};
+use subtle::ConstantTimeEq as _;
+
+use super::config::{Common, Params};
+use super::error::{ConfigError, VerifyError};
+use super::headers::HeaderSource;
+use super::scheme::{DEFAULT_TOLERANCE_SECS, Scheme};
+use super::secret::Secret;
+
+/// Checks that webhooks come from the holder of one of its secrets.
+///
+/// Built once per endpoint (key setup happens then), used for every request: verifying does not
+/// allocate, never copies the body and compares in constant time. Several secrets may be given
+/// at once (rotation); the result says which one matched.
+///
+/// The library never reads the clock: pass `now` in unix seconds.
+///
+/// ```
+/// use pos_webhooks::{Scheme, Verifier, VerifyError};
+///
+/// let verifier = Verifier::new(Scheme::Github, ["It's a Secret to Everybody"]).unwrap();
+/// let headers = [(
+///     "X-Hub-Signature-256",
+///     "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+/// )];
+/// let ok = verifier.verify_parts(&headers, b"Hello, World!", 0).unwrap();
+/// assert_eq!(ok.secret_index(), 0);
+///
+/// let err = verifier.verify_parts(&headers, b"Hello, World?", 0).unwrap_err();
+/// assert_eq!(err, VerifyError::SignatureMismatch);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Verifier {
+    params: Params,
+    /// `None`: the timestamp check was explicitly skipped.
+    tolerance_secs: Option<u64>,
+    accept_base64: bool,
+}
+
+/// Builds a [`Verifier`]; see [`Verifier::builder`].
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct VerifierBuilder {
+    common: Common,
+    tolerance_secs: Option<u64>,
+    accept_base64: bool,
+}
+
+/// What a successful verification established, without the body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verification {
+    secret_index: usize,
+    timestamp: Option<i64>,
+}
+
+impl Verification {
+    /// Which secret matched: its position (from 0) in the order the secrets were given.
+    ///
+    /// ```
+    /// # use pos_webhooks::{Scheme, Verifier};
+    /// let v = Verifier::new(Scheme::Revel, ["old", "new"]).unwrap();
+    /// let sig = "2b2ab0bc8ba8c0b3aeb5d1c9ff07fd9a77d4fca2"; // HMAC-SHA1("new", "{}")
+    /// # let sig = pos_webhooks::Signer::new(Scheme::Revel, ["new"]).unwrap()
+    /// #     .sign(&pos_webhooks::Message::new(b"{}")).unwrap().signature().to_owned();
+    /// let ok = v.verify_parts(&[("X-Revel-Signature", sig.as_str())], b"{}", 0).unwrap();
+    /// assert_eq!(ok.secret_index(), 1);
+    /// ```
+    pub fn secret_index(&self) -> usize {
+        self.secret_index
+    }
+
+    /// The signed timestamp (unix seconds) for timestamped schemes, `None` for the others.
+    pub fn timestamp(&self) -> Option<i64> {
+        self.timestamp
+    }
+}
+
+/// A verified webhook: the body exactly as received (not copied) and what was established.
+/// Parsing it is a separate, later step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    body: Bytes,
+    verification: Verification,
+}
+
+impl Verified {
+    /// The verified body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The verified body, by value.
+    pub fn into_body(self) -> Bytes {
+        self.body
+    }
+
+    /// Which secret matched (its position in the order given).
+    pub fn secret_index(&self) -> usize {
+        self.verification.secret_index
+    }
+
+    /// The signed timestamp for timestamped schemes.
+    pub fn timestamp(&self) -> Option<i64> {
+        self.verification.timestamp
+    }
+
+    /// The verification details.
+    pub fn verification(&self) -> Verification {
+        self.verification
+    }
+}
+
+impl VerifierBuilder {
+    /// Adds a secret given as text, keyed with the scheme's key rule. Secrets are tried in the
+    /// order given.
+    pub fn secret(mut self, text: &str) -> Self {
+        self.common.secret_text(text);
+        self
+    }
+
+    /// Adds an already built [`Secret`]; it must have been built for the same scheme.
+    pub fn secret_key(mut self, secret: Secret) -> Self {
+        self.common.secret(secret);
+        self
+    }
+
+    /// Square: the notification URL, exactly as configured at Square (it is signed).
+    pub fn notification_url(mut self, url: &str) -> Self {
+        self.common.notification_url(url);
+        self
+    }
+
+    /// Linga: the name of the header the partner chose for the token.
+    pub fn header_name(mut self, name: &str) -> Self {
+        self.common.header_name(name);
+        self
+    }
+
+    /// Replay window for timestamped schemes, both directions (default
+    /// [`DEFAULT_TOLERANCE_SECS`]).
+    pub fn tolerance_secs(mut self, secs: u64) -> Self {
+        self.tolerance_secs = Some(secs);
+        self
+    }
+
+    /// Accepts any signed timestamp, however old or far in the future. This removes replay
+    /// protection; use it only for replaying stored webhooks in tests or backfills.
+    pub fn danger_skip_timestamp_check(mut self) -> Self {
+        self.tolerance_secs = None;
+        self
+    }
+
+    /// miPOS: also accept a base64 signature (the documented encoding is hex).
+    pub fn accept_base64_signatures(mut self) -> Self {
+        self.accept_base64 = true;
+        self
+    }
+
+    /// Builds the verifier; errors if no secret was given, a secret was refused, or a setting
+    /// the scheme needs (Square's URL, Linga's header name) is missing.
+    pub fn build(self) -> Result<Verifier, ConfigError> {
+        Ok(Verifier {
+            params: self.common.finish()?,
+            tolerance_secs: self.tolerance_secs,
+            accept_base64: self.accept_base64,
+        })
+    }
+}
+
+/// The encoding of signatures in a header.
+#[derive(Clone, Copy)]
+enum Encoding {
+    Hex,
+    Base64,
+    HexOrBase64,
+}
+
+/// Decodes one signature into `out`, which must have room for the tag.
+fn decode(
+    encoding: Encoding,
+    src: &[u8],
+    tag_len: usize,
+    out: &mut [u8; 64],
+) -> Result<usize, &'static str> {
+    let hex = |out: &mut [u8; 64]| {
+        if src.len() != tag_len * 2 {
+            return Err("wrong length for a hex signature");
+        }
+        let dst = out.get_mut(..tag_len).ok_or("wrong length")?;
+        hex::decode_to_slice(src, dst).map_err(|_| "not hexadecimal")?;
+        Ok(tag_len)
+    };
+    let base64 = |out: &mut [u8; 64]| {
+        // 4 characters per 3 bytes, padded: anything longer cannot be a tag.
+        if src.len() > tag_len.div_ceil(3) * 4 {
+            return Err("wrong length for a base64 signature");
+        }
+        let n = STANDARD.decode_slice(src, out).map_err(|_| "not base64")?;
+        if n != tag_len {
+            return Err("wrong length for a base64 signature");
+        }
+        Ok(n)
+    };
+    match encoding {
+        Encoding::Hex => hex(out),
+        Encoding::Base64 => base64(out),
+        Encoding::HexOrBase64 => hex(out).or_else(|_| base64(out)),
+    }
+}
+
+/// `key=value` items of a comma-separated header (Stripe, Ordergroove), whitespace trimmed,
+/// empty items skipped. An item without `=` comes with `None`.
+fn kv_items(value: &[u8]) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> + Clone {
+    value
+        .split(|b| *b == b',')
+        .map(<[u8]>::trim_ascii)
+        .filter(|item| !item.is_empty())
+        .map(|item| match item.iter().position(|b| *b == b'=') {
+            Some(at) => (
+                item.get(..at).unwrap_or_default().trim_ascii(),
+                Some(item.get(at + 1..).unwrap_or_default().trim_ascii()),
+            ),
+            None => (item, None),
+        })
+}
+
+/// Parses a unix timestamp: ASCII digits only, fitting in an `i64`.
+fn parse_timestamp(raw: &[u8]) -> Option<i64> {
+    if raw.is_empty() || raw.len() > 19 {
+        return None;
+    }
+    raw.iter().try_fold(0i64, |acc, b| {
+        let digit = i64::from(b.checked_sub(b'0').filter(|d| *d <= 9)?);
+        acc.checked_mul(10)?.checked_add(digit)
+    })
+}
+
+fn missing(name: &'static str) -> VerifyError {
+    VerifyError::MissingHeader(Cow::Borrowed(name))
+}
+
+fn malformed(header: &'static str, reason: &'static str) -> VerifyError {
+    VerifyError::MalformedHeader {
+        header: Cow::Borrowed(header),
+        reason,
+    }
+}
+
+/// The first of `names` present in `headers`, with the name that was found.
+fn first_header<'h, H: HeaderSource + ?Sized>(
+    headers: &'h H,
+    names: &[&'static str],
+) -> Result<(&'static str, &'h [u8]), VerifyError> {
+    for name in names {
+        if let Some(value) = headers.header(name) {
+            return Ok((name, value.trim_ascii()));
+        }
+    }
+    Err(missing(names.first().copied().unwrap_or("signature")))
+}
+
+const REVEL: &str = "x-revel-signature";
+const MIPOS: &str = "signature-webhook";
+const ORDERGROOVE: &str = "ordergroove-signature";
+const STRIPE: &str = "stripe-signature";
+const GITHUB: &str = "x-hub-signature-256";
+const SHOPIFY: &str = "x-shopify-hmac-sha256";
+const SQUARE: &str = "x-square-hmacsha256-signature";
+const WEBHOOK_ID: [&str; 2] = ["webhook-id", "svix-id"];
+const WEBHOOK_TIMESTAMP: [&str; 2] = ["webhook-timestamp", "svix-timestamp"];
+const WEBHOOK_SIGNATURE: [&str; 2] = ["webhook-signature", "svix-signature"];
+
+impl Verifier {
+    /// A verifier for `scheme` with the given secrets (rotation: several at once, tried in
+    /// order) and the default tolerance. Square and Linga need a setting more: use
+    /// [`Verifier::builder`].
+    ///
+    /// ```
+    /// use pos_webhooks::{ConfigError, Scheme, SecretError, Verifier};
+    /// assert!(Verifier::new(Scheme::Revel, ["new-secret", "old-secret"]).is_ok());
+    /// assert_eq!(
+    ///     Verifier::new(Scheme::Revel, [""]).unwrap_err(),
+    ///     ConfigError::InvalidSecret { index: 0, source: SecretError::Empty }
+    /// );
+    /// ```
+    pub fn new<I, S>(scheme: Scheme, secrets: I) -> Result<Verifier, ConfigError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        secrets
+            .into_iter()
+            .fold(Verifier::builder(scheme), |builder, secret| {
+                builder.secret(secret.as_ref())
+            })
+            .build()
+    }
+
+    /// A builder, for the settings beyond the secrets.
+    ///
+    /// ```
+    /// use pos_webhooks::{Scheme, Verifier};
+    /// let square = Verifier::builder(Scheme::Square)
+    ///     .secret("Ibxx_5AKakO-3qeNVR61Dw")
+    ///     .notification_url("https://example.com/square")
+    ///     .build()
+    ///     .unwrap();
+    /// let stripe = Verifier::builder(Scheme::Stripe)
+    ///     .secret("whsec_test")
+    ///     .tolerance_secs(600)
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = (square, stripe);
+    /// ```
+    pub fn builder(scheme: Scheme) -> VerifierBuilder {
+        VerifierBuilder {
+            common: Common::new(scheme),
+            tolerance_secs: Some(DEFAULT_TOLERANCE_SECS),
+            accept_base64: false,
+        }
+    }
+
+    /// The scheme.
+    pub fn scheme(&self) -> Scheme {
+        self.params.scheme
+    }
+
+    /// The replay window in seconds; `None` if the check is skipped.
+    pub fn tolerance_secs(&self) -> Option<u64> {
+        self.tolerance_secs
+    }
+
+    /// Verifies a webhook given as an `http` header map and its raw body.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use http::HeaderMap;
+    /// use pos_webhooks::{Message, Scheme, Signer, Verifier};
+    ///
+    /// let body = Bytes::from_static(br#"{"ping": "pong"}"#);
+    /// let mut headers = HeaderMap::new();
+    /// Signer::new(Scheme::Revel, ["secret"]).unwrap()
+    ///     .sign(&Message::new(&body)).unwrap()
+    ///     .insert_into(&mut headers).unwrap();
+    ///
+    /// let verifier = Verifier::new(Scheme::Revel, ["secret"]).unwrap();
+    /// let verified = verifier.verify(&headers, body.clone(), 1_700_000_000).unwrap();
+    /// assert_eq!(verified.body(), &body);
+    /// ```
+    pub fn verify(
+        &self,
+        headers: &HeaderMap,
+        body: Bytes,
+        now: i64,
+    ) -> Result<Verified, VerifyError> {
+        let verification = self.verify_parts(headers, &body, now)?;
+        Ok(Verified { body, verification })
+    }
+
+    /// Verifies an `http::Request<Bytes>`; the body is shared, not copied.
+    pub fn verify_request(
+        &self,
+        request: &Request<Bytes>,
+        now: i64,
+    ) -> Result<Verified, VerifyError> {
+        self.verify(request.headers(), request.body().clone(), now)
+    }
+
+    /// The lower layer: headers from any [`HeaderSource`] (such as `&[(&str, &str)]`, for
+    /// callers on another `http` version) and the body as a byte slice.
+    pub fn verify_parts<H: HeaderSource + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: i64,
+    ) -> Result<Verification, VerifyError> {
+        let plain = |name: &'static str, encoding: Encoding| {
+            let value = headers.header(name).ok_or_else(|| missing(name))?;
+            self.find_match(
+                name,
+                &[body],
+                core::iter::once(value.trim_ascii()),
+                encoding,
+            )
+        };
+        let index = match self.params.scheme {
+            Scheme::Revel => plain(REVEL, Encoding::Hex)?,
+            Scheme::Mipos if self.accept_base64 => plain(MIPOS, Encoding::HexOrBase64)?,
+            Scheme::Mipos => plain(MIPOS, Encoding::Hex)?,
+            Scheme::Shopify => plain(SHOPIFY, Encoding::Base64)?,
+            Scheme::Square => {
+                let value = headers.header(SQUARE).ok_or_else(|| missing(SQUARE))?;
+                let url = self.params.notification_url.as_deref().unwrap_or_default();
+                self.find_match(
+                    SQUARE,
+                    &[url.as_bytes(), body],
+                    core::iter::once(value.trim_ascii()),
+                    Encoding::Base64,
+                )?
+            }
+            Scheme::Github => {
+                let value = headers.header(GITHUB).ok_or_else(|| missing(GITHUB))?;
+                let hex = value
+                    .trim_ascii()
+                    .strip_prefix(b"sha256=")
+                    .ok_or_else(|| malformed(GITHUB, "missing sha256= prefix"))?;
+                self.find_match(GITHUB, &[body], core::iter::once(hex), Encoding::Hex)?
+            }
+            Scheme::Linga => return self.verify_token(headers),
+            Scheme::Stripe => return self.verify_kv(headers, body, now, STRIPE, b"t", b"v1"),
+            Scheme::Ordergroove => {
+                return self.verify_kv(headers, body, now, ORDERGROOVE, b"ts", b"sig");
+            }
+            Scheme::Standard => return self.verify_standard(headers, body, now),
+        };
+        Ok(Verification {
+            secret_index: index,
+            timestamp: None,
+        })
+    }
+
+    /// Tries every secret against every supported signature; constant-time comparisons.
+    fn find_match<'a>(
+        &self,
+        header: &'static str,
+        parts: &[&[u8]],
+        candidates: impl Iterator<Item = &'a [u8]> + Clone,
+        encoding: Encoding,
+    ) -> Result<usize, VerifyError> {
+        let tag_len = self.params.scheme.algorithm().tag_len();
+        let mut buf = [0u8; 64];
+        let mut supported = 0usize;
+        let mut decodable = 0usize;
+        let mut first_problem = None;
+        for candidate in candidates.clone() {
+            supported += 1;
+            match decode(encoding, candidate, tag_len, &mut buf) {
+                Ok(_) => decodable += 1,
+                Err(reason) => {
+                    first_problem.get_or_insert(reason);
+                }
+            }
+        }
+        if supported == 0 {
+            return Err(VerifyError::NoSupportedSignature {
+                header: Cow::Borrowed(header),
+            });
+        }
+        if decodable == 0 {
+            return Err(VerifyError::BadSignatureEncoding {
+                header: Cow::Borrowed(header),
+                reason: first_problem.unwrap_or("undecodable"),
+            });
+        }
+        for (index, secret) in self.params.secrets.iter().enumerate() {
+            let tag = secret.keyed.tag(parts);
+            for candidate in candidates.clone() {
+                if let Ok(n) = decode(encoding, candidate, tag_len, &mut buf) {
+                    let received = buf.get(..n).unwrap_or_default();
+                    if bool::from(received.ct_eq(tag.as_slice())) {
+                        return Ok(index);
+                    }
+                }
+            }
+        }
+        Err(VerifyError::SignatureMismatch)
+    }
+
+    fn check_timestamp(&self, timestamp: i64, now: i64) -> Result<(), VerifyError> {
+        let Some(tolerance) = self.tolerance_secs else {
+            return Ok(());
+        };
+        let age = i128::from(now) - i128::from(timestamp);
+        let tolerance_wide = i128::from(tolerance);
+        if age > tolerance_wide {
+            return Err(VerifyError::TimestampTooOld {
+                age_secs: u64::try_from(age).unwrap_or(u64::MAX),
+                tolerance_secs: tolerance,
+            });
+        }
+        if -age > tolerance_wide {
+            return Err(VerifyError::TimestampInFuture {
+                ahead_secs: u64::try_from(-age).unwrap_or(u64::MAX),
+                tolerance_secs: tolerance,
+            });
+        }
+        Ok(())
+    }
+
+    /// Stripe (`t=`, `v1=`) and Ordergroove (`ts=`, `sig=`): HMAC of `"{ts}.{body}"`.
+    fn verify_kv<H: HeaderSource + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: i64,
+        header: &'static str,
+        ts_key: &[u8],
+        sig_key: &'static [u8],
+    ) -> Result<Verification, VerifyError> {
+        let value = headers.header(header).ok_or_else(|| missing(header))?;
+        let mut raw_ts = None;
+        for (key, item) in kv_items(value) {
+            let item = item.ok_or_else(|| malformed(header, "an item has no '='"))?;
+            if key == ts_key {
+                if raw_ts.is_some() {
+                    return Err(malformed(header, "more than one timestamp"));
+                }
+                raw_ts = Some(item);
+            }
+        }
+        let raw_ts = raw_ts.ok_or_else(|| {
+            malformed(
+                header,
+                if ts_key == b"t" {
+                    "no t= timestamp"
+                } else {
+                    "no ts= timestamp"
+                },
+            )
+        })?;
+        let timestamp = parse_timestamp(raw_ts)
+            .ok_or_else(|| malformed(header, "timestamp is not a non-negative integer"))?;
+        let candidates = kv_items(value)
+            .filter(move |(key, _)| *key == sig_key)
+            .filter_map(|(_, item)| item);
+        let index = self.find_match(header, &[raw_ts, b".", body], candidates, Encoding::Hex)?;
+        self.check_timestamp(timestamp, now)?;
+        Ok(Verification {
+            secret_index: index,
+            timestamp: Some(timestamp),
+        })
+    }
+
+    /// Standard Webhooks: HMAC of `"{id}.{ts}.{body}"`, `v1,<base64>` list.
+    fn verify_standard<H: HeaderSource + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: i64,
+    ) -> Result<Verification, VerifyError> {
+        let (_, id) = first_header(headers, &WEBHOOK_ID)?;
+        let (ts_name, raw_ts) = first_header(headers, &WEBHOOK_TIMESTAMP)?;
+        let (sig_name, signatures) = first_header(headers, &WEBHOOK_SIGNATURE)?;
+        let timestamp = parse_timestamp(raw_ts)
+            .ok_or_else(|| malformed(ts_name, "timestamp is not a non-negative integer"))?;
+        let mut entries = signatures
+            .split(|b| *b == b' ')
+            .filter(|entry| !entry.is_empty());
+        if entries.clone().any(|entry| !entry.contains(&b',')) {
+            return Err(malformed(sig_name, "a signature has no version prefix"));
+        }
+        if entries.next().is_none() {
+            return Err(malformed(sig_name, "no signature"));
+        }
+        let candidates = signatures
+            .split(|b| *b == b' ')
+            .filter_map(|entry| entry.strip_prefix(b"v1,"));
+        let index = self.find_match(
+            sig_name,
+            &[id, b".", raw_ts, b".", body],
+            candidates,
+            Encoding::Base64,
+        )?;
+        self.check_timestamp(timestamp, now)?;
+        Ok(Verification {
+            secret_index: index,
+            timestamp: Some(timestamp),
+        })
+    }
+
+    /// Linga: a static token, compared in constant time with each configured token.
+    fn verify_token<H: HeaderSource + ?Sized>(
+        &self,
+        headers: &H,
+    ) -> Result<Verification, VerifyError> {
+        let name = self
+            .params
+            .header_name
+            .as_ref()
+            .map(http::HeaderName::as_str)
+            .unwrap_or_default();
+        let owned_name = || Cow::Owned(name.to_owned());
+        let value = headers
+            .header(name)
+            .ok_or_else(|| VerifyError::MissingHeader(owned_name()))?;
+        let value = value.trim_ascii();
+        // Every token is compared, so the time taken does not say which one was close.
+        let mut matched = None;
+        for (index, secret) in self.params.secrets.iter().enumerate() {
+            if secret.token_matches(value) && matched.is_none() {
+                matched = Some(index);
+            }
+        }
+        match matched {
+            Some(index) => Ok(Verification {
+                secret_index: index,
+                timestamp: None,
+            }),
+            None => Err(VerifyError::TokenMismatch {
+                header: owned_name(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_parse_strictly() {
+        assert_eq!(parse_timestamp(b"1614265330"), Some(1_614_265_330));
+        assert_eq!(parse_timestamp(b"0"), Some(0));
+        assert_eq!(parse_timestamp(b"-1"), None);
+        assert_eq!(parse_timestamp(b"+1"), None);
+        assert_eq!(parse_timestamp(b""), None);
+        assert_eq!(parse_timestamp(b"12a"), None);
+        assert_eq!(parse_timestamp(b"9223372036854775807"), Some(i64::MAX));
+        assert_eq!(parse_timestamp(b"9223372036854775808"), None);
+    }
+
+    #[test]
+    fn kv_items_split_and_trim() {
+        let items: Vec<_> = kv_items(b"t=1, v1=ab ,,v0=cd,bare").collect();
+        assert_eq!(
+            items,
+            vec![
+                (&b"t"[..], Some(&b"1"[..])),
+                (&b"v1"[..], Some(&b"ab"[..])),
+                (&b"v0"[..], Some(&b"cd"[..])),
+                (&b"bare"[..], None),
+            ]
+        );
+    }
+}
