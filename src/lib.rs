@@ -1,6 +1,82 @@
-//! Sign, verify, parse and route point-of-sale webhooks, with no I/O.
+//! # pos-webhooks
+//!
+//! Sign, verify, parse and route the webhooks that point-of-sale systems and commerce platforms
+//! send to their partners — Revel, miPOS, Linga POS, Ordergroove, Flow Retail — and the schemes
+//! partners meet beside them: Standard Webhooks, Stripe-style, GitHub, Shopify and Square.
+//!
+//! It serves both ends of a webhook:
+//!
+//! - **senders** (POS vendors) sign the exact bytes they send with a [`Signer`] and insert the
+//!   resulting [`Signed`] headers into the `http::Request` their own client sends;
+//! - **receivers** (partners) check the raw bytes they received with a [`Verifier`], which
+//!   returns the [`Verified`] body (not copied) or a precise [`VerifyError`].
+//!
+//! ## What this crate is not
+//!
+//! It does **no I/O**: you will not find a client, a server, a queue, a file or a clock here.
+//! Callers bring their transport, and whatever needs the time takes `now` (unix seconds) as an
+//! argument. That keeps it embeddable anywhere: servers, queues, wasm, fuzzers and tests.
+//!
+//! ## Where things live
+//!
+//! - [`signature`]: every scheme's signing and verifying ([`Scheme`], [`Secret`], [`Signer`],
+//!   [`Verifier`], [`HeaderSource`]).
+//!
+//! ## Receiving
+//!
+//! ```
+//! use bytes::Bytes;
+//! use pos_webhooks::{Scheme, Verifier, VerifyError};
+//!
+//! // Built once, with the secrets being rotated (newest first).
+//! let verifier = Verifier::new(Scheme::Github, ["It's a Secret to Everybody"])?;
+//!
+//! // Per request: the headers and the raw body exactly as received.
+//! let mut headers = http::HeaderMap::new();
+//! headers.insert(
+//!     "X-Hub-Signature-256",
+//!     "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17".parse()?,
+//! );
+//! let body = Bytes::from_static(b"Hello, World!");
+//! let now = 1_700_000_000; // from your clock
+//! let verified = verifier.verify(&headers, body, now)?;
+//! assert_eq!(verified.body().as_ref(), b"Hello, World!");
+//!
+//! // A changed body is refused with a specific error.
+//! let err = verifier.verify(&headers, Bytes::from_static(b"Hello, World?"), now).unwrap_err();
+//! assert_eq!(err, VerifyError::SignatureMismatch);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Sending
+//!
+//! ```
+//! use pos_webhooks::{Message, Scheme, Signer};
+//!
+//! let signer = Signer::new(Scheme::Stripe, ["whsec_example"])?;
+//! let body = br#"{"id":"evt_1"}"#;
+//! let signed = signer.sign(&Message::new(body).timestamp(1_700_000_000))?;
+//! let mut request = http::Request::post("https://partner.example/hooks")
+//!     .header("content-type", "application/json")
+//!     .body(bytes::Bytes::from_static(body))?;
+//! signed.apply_to(&mut request)?;
+//! assert!(request.headers()["stripe-signature"].to_str()?.starts_with("t=1700000000,v1="));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 pub mod signature;
 
@@ -9,3 +85,8 @@ pub use signature::{
     SecretError, SignError, Signed, Signer, SignerBuilder, UnknownScheme, Verification, Verified,
     Verifier, VerifierBuilder, VerifyError, WHSEC_PREFIX, header,
 };
+
+/// The README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
