@@ -30,7 +30,7 @@ pub enum ConfigError {
     #[error("no secret given")]
     NoSecrets,
     /// One of the secrets was refused (`index` counts from 0 in the order given).
-    #[error("secret #{index} is invalid: {source}")]
+    #[error("secret at position {index} (counting from 0) is invalid: {source}")]
     InvalidSecret {
         /// Position of the secret in the order given.
         index: usize,
@@ -38,7 +38,7 @@ pub enum ConfigError {
         source: SecretError,
     },
     /// A [`Secret`](crate::Secret) built for another scheme was given.
-    #[error("secret #{index} was built for scheme {secret_scheme}, not {scheme}")]
+    #[error("secret at position {index} (counting from 0) was built for scheme {secret_scheme}, not {scheme}")]
     SchemeMismatch {
         /// Position of the secret in the order given.
         index: usize,

@@ -266,6 +266,9 @@ fn first_header<'h, H: HeaderSource + ?Sized>(
     Err(missing(names.first().copied().unwrap_or("signature")))
 }
 
+/// How many decoded signatures of one header are kept on the stack.
+const DECODED_CACHE: usize = 4;
+
 const REVEL: &str = "x-revel-signature";
 const MIPOS: &str = "signature-webhook";
 const ORDERGROOVE: &str = "ordergroove-signature";
@@ -427,6 +430,9 @@ impl Verifier {
     }
 
     /// Tries every secret against every supported signature; constant-time comparisons.
+    ///
+    /// Signatures are decoded once, into a small cache on the stack; a header with more than
+    /// [`DECODED_CACHE`] of them has the rest decoded again for each secret.
     fn find_match<'a>(
         &self,
         header: &'static str,
@@ -435,14 +441,20 @@ impl Verifier {
         encoding: Encoding,
     ) -> Result<usize, VerifyError> {
         let tag_len = self.params.scheme.algorithm().tag_len();
-        let mut buf = [0u8; 64];
+        let mut cache = [[0u8; 64]; DECODED_CACHE];
+        let mut cached = 0usize;
         let mut supported = 0usize;
         let mut decodable = 0usize;
         let mut first_problem = None;
+        let mut spare = [0u8; 64];
         for candidate in candidates.clone() {
             supported += 1;
-            match decode(encoding, candidate, tag_len, &mut buf) {
-                Ok(_) => decodable += 1,
+            let slot = cache.get_mut(cached).unwrap_or(&mut spare);
+            match decode(encoding, candidate, tag_len, slot) {
+                Ok(_) => {
+                    decodable += 1;
+                    cached = (cached + 1).min(DECODED_CACHE);
+                }
                 Err(reason) => {
                     first_problem.get_or_insert(reason);
                 }
@@ -459,15 +471,23 @@ impl Verifier {
                 reason: first_problem.unwrap_or("undecodable"),
             });
         }
+        let decoded = cache.get(..cached).unwrap_or_default();
         for (index, secret) in self.params.secrets.iter().enumerate() {
             let tag = secret.keyed.tag(parts);
-            for candidate in candidates.clone() {
-                if let Ok(n) = decode(encoding, candidate, tag_len, &mut buf) {
-                    let received = buf.get(..n).unwrap_or_default();
-                    if bool::from(received.ct_eq(tag.as_slice())) {
-                        return Ok(index);
+            let tag = tag.as_slice();
+            let mut matched = false;
+            for received in decoded {
+                matched |= bool::from(received.get(..tag_len).unwrap_or_default().ct_eq(tag));
+            }
+            if !matched && decodable > cached {
+                for candidate in candidates.clone() {
+                    if let Ok(n) = decode(encoding, candidate, tag_len, &mut spare) {
+                        matched |= bool::from(spare.get(..n).unwrap_or_default().ct_eq(tag));
                     }
                 }
+            }
+            if matched {
+                return Ok(index);
             }
         }
         Err(VerifyError::SignatureMismatch)
