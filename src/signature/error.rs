@@ -38,7 +38,9 @@ pub enum ConfigError {
         source: SecretError,
     },
     /// A [`Secret`](crate::Secret) built for another scheme was given.
-    #[error("secret at position {index} (counting from 0) was built for scheme {secret_scheme}, not {scheme}")]
+    #[error(
+        "secret at position {index} (counting from 0) was built for scheme {secret_scheme}, not {scheme}"
+    )]
     SchemeMismatch {
         /// Position of the secret in the order given.
         index: usize,
