@@ -54,6 +54,7 @@ usage:
                  [--url URL] [--header-name NAME] [--file BODY]
   hookctl verify --scheme S --secret K [--secret K2 ...] [--header 'Name: value' ...]
                  [--now UNIX] [--tolerance SECS] [--url URL] [--header-name NAME] [--file BODY]
+  hookctl parse  --event EVENT [--file BODY]
   hookctl schemes
   hookctl --help
 
@@ -64,6 +65,11 @@ sign     prints every header to set, one per line as `name: value` (names lowerc
 verify   authentic: prints `ok: secret #N matched` (N counts the --secret options from 1,
          in the order given; timestamped schemes add `(timestamp UNIX)`), exit 0;
          not authentic: prints `invalid: <reason>` on stderr, exit 1.
+parse    prints the payload re-serialized from the typed model as JSON, exit 0; a payload
+         that does not parse: `invalid payload: <field path>: <reason>` on stderr, exit 1.
+         EVENT: revel.order.finalized revel.customer.created revel.customer.updated
+         revel.rewardcard.created revel.inout.stock revel.menu.updated revel.ping
+         mipos.order mipos.menu ordergroove flowretail linga.order
 schemes  prints one line per scheme: name, platform, headers, signed content, key rule.
 
 options:
@@ -104,6 +110,10 @@ fn main() -> ExitCode {
             eprintln!("invalid: {error}");
             ExitCode::from(1)
         }
+        Err(Failure::Unparsable(error)) => {
+            eprintln!("invalid payload: {error}");
+            ExitCode::from(1)
+        }
         Err(Failure::Usage(message)) => {
             eprintln!("hookctl: {message}");
             eprintln!("run `hookctl --help` for usage");
@@ -121,6 +131,8 @@ fn main() -> ExitCode {
 enum Failure {
     /// The webhook is not authentic (exit 1).
     Invalid(VerifyError),
+    /// The payload does not parse into the event's model (exit 1).
+    Unparsable(pos_webhooks::ParseError),
     /// Bad arguments, an unreadable body, an invalid secret or setting (exit 2).
     Usage(String),
     /// Standard output could not be written (exit 2).
@@ -150,7 +162,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut parser = Parser::new(args);
     let Some(command) = parser.next_raw() else {
         return Err(Failure::usage(
-            "missing subcommand (sign, verify or schemes)",
+            "missing subcommand (sign, verify, parse or schemes)",
         ));
     };
     let command = command.to_string_lossy().into_owned();
@@ -168,8 +180,12 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
             Parsed::Help => print(USAGE.trim_end()),
             Parsed::Options(options) => verify(&options),
         },
+        "parse" => match parser.parse_options(PARSE_OPTIONS)? {
+            Parsed::Help => print(USAGE.trim_end()),
+            Parsed::Options(options) => parse(&options),
+        },
         other => Err(Failure::usage(format_args!(
-            "unknown subcommand {other:?} (expected sign, verify or schemes)"
+            "unknown subcommand {other:?} (expected sign, verify, parse or schemes)"
         ))),
     }
 }
@@ -230,10 +246,77 @@ const VERIFY_OPTIONS: &[Spec] = &[
     switch("--accept-base64"),
 ];
 
+const PARSE_OPTIONS: &[Spec] = &[opt("--event"), opt("--file")];
+
+/// The events `hookctl parse --event` knows.
+const EVENTS: &[&str] = &[
+    "revel.order.finalized",
+    "revel.customer.created",
+    "revel.customer.updated",
+    "revel.rewardcard.created",
+    "revel.inout.stock",
+    "revel.menu.updated",
+    "revel.ping",
+    "mipos.order",
+    "mipos.menu",
+    "ordergroove",
+    "flowretail",
+    "linga.order",
+];
+
+/// `parse`: the payload re-serialized from the typed model.
+fn parse(options: &Options) -> Result<(), Failure> {
+    use pos_webhooks::{flow_retail, linga, mipos, ordergroove, parse_json, revel};
+    let event = options
+        .event
+        .as_deref()
+        .ok_or_else(|| Failure::usage("missing --event"))?;
+    if !EVENTS.contains(&event) {
+        return Err(Failure::usage(format_args!(
+            "unknown event {event:?} (expected one of {})",
+            EVENTS.join(", ")
+        )));
+    }
+    let body = options.read_body()?;
+    let json = match event {
+        "mipos.order" => to_json(&parse_json::<mipos::Order>(&body).map_err(Failure::Unparsable)?),
+        "mipos.menu" => {
+            to_json(&parse_json::<mipos::MenuRequest>(&body).map_err(Failure::Unparsable)?)
+        }
+        "ordergroove" => {
+            to_json(&parse_json::<ordergroove::Envelope>(&body).map_err(Failure::Unparsable)?)
+        }
+        "flowretail" => {
+            to_json(&parse_json::<flow_retail::Envelope>(&body).map_err(Failure::Unparsable)?)
+        }
+        "linga.order" => {
+            let check = linga::CheckEvent::parse(linga::CheckEventKind::Updated, body.into())
+                .map_err(Failure::Unparsable)?;
+            to_json(check.json())
+        }
+        revel_event => {
+            let event_type = revel_event.strip_prefix("revel.").unwrap_or(revel_event);
+            let parsed =
+                revel::RevelEvent::parse(event_type, &body).map_err(Failure::Unparsable)?;
+            to_json(
+                &parsed
+                    .to_json()
+                    .map_err(|e| Failure::usage(format_args!("cannot serialize: {e}")))?,
+            )
+        }
+    }?;
+    print(&json)
+}
+
+fn to_json<T: serde::Serialize>(model: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(model)
+        .map_err(|e| Failure::usage(format_args!("cannot serialize: {e}")))
+}
+
 /// The result of parsing a subcommand's options.
 enum Parsed {
     Help,
-    Options(Options),
+    Options(Box<Options>),
 }
 
 /// Every option of every subcommand; which ones a subcommand accepts is its [`Spec`] list.
@@ -251,6 +334,7 @@ struct Options {
     tolerance: Option<u64>,
     skip_timestamp_check: bool,
     accept_base64: bool,
+    event: Option<String>,
 }
 
 impl Options {
@@ -325,7 +409,7 @@ impl Parser {
                 "--tolerance and --skip-timestamp-check exclude each other",
             ));
         }
-        Ok(Parsed::Options(options))
+        Ok(Parsed::Options(Box::new(options)))
     }
 
     /// The value after option `name`: the next argument, unless it is missing or an option.
@@ -406,6 +490,7 @@ impl Options {
             "--file" => once(&mut self.file, name, PathBuf::from(raw)),
             "--url" => once(&mut self.url, name, text(name, raw)?),
             "--header-name" => once(&mut self.header_name, name, text(name, raw)?),
+            "--event" => once(&mut self.event, name, text(name, raw)?),
             "--id" => once(&mut self.id, name, text(name, raw)?),
             "--timestamp" => once(
                 &mut self.timestamp,

@@ -78,7 +78,21 @@
     )
 )]
 
+#[macro_use]
+mod lossless;
+pub mod flow_retail;
+pub mod linga;
+pub mod mipos;
+mod money;
+pub mod ordergroove;
+mod parse;
+pub mod revel;
 pub mod signature;
+mod values;
+
+pub use money::{Decimal, DecimalError, MAX_SCALE, Money, MoneyForm, Rounding};
+pub use parse::{ParseError, ParseErrorKind, parse_json};
+pub use values::{Flag, IntOrText};
 
 pub use signature::{
     Algorithm, ConfigError, DEFAULT_TOLERANCE_SECS, HeaderSource, KeyRule, Message, Scheme, Secret,

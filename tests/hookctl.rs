@@ -732,3 +732,86 @@ fn schemes_lists_all_nine() {
     assert!(lines[4].contains("webhook-id, webhook-timestamp, webhook-signature"));
     assert!(lines[4].contains("base64"));
 }
+
+/// `parse`: every event re-serializes its fixture to the same JSON value.
+#[test]
+fn parse_every_event() {
+    let cases: [(&str, &[u8]); 12] = [
+        (
+            "revel.order.finalized",
+            include_bytes!("fixtures/example-revel-order-finalized.json"),
+        ),
+        (
+            "revel.customer.created",
+            include_bytes!("fixtures/example-revel-customer-created.json"),
+        ),
+        (
+            "revel.customer.updated",
+            include_bytes!("fixtures/example-revel-customer-created.json"),
+        ),
+        (
+            "revel.rewardcard.created",
+            include_bytes!("fixtures/example-revel-rewardcard-created.json"),
+        ),
+        (
+            "revel.inout.stock",
+            include_bytes!("fixtures/example-revel-inout-stock.json"),
+        ),
+        (
+            "revel.menu.updated",
+            include_bytes!("fixtures/example-revel-menu-updated.json"),
+        ),
+        (
+            "revel.ping",
+            include_bytes!("fixtures/example-revel-ping.json"),
+        ),
+        (
+            "mipos.order",
+            include_bytes!("fixtures/example-mipos-order.json"),
+        ),
+        ("mipos.menu", br#"{"store_id": "3"}"#),
+        (
+            "ordergroove",
+            include_bytes!("fixtures/example-ordergroove-order.success.json"),
+        ),
+        (
+            "flowretail",
+            include_bytes!("fixtures/example-flowretail-ORDER_SETTLED.json"),
+        ),
+        ("linga.order", br#"{"checkId": 7, "total": 12.5}"#),
+    ];
+    let dir = TempDir::new("parse");
+    for (event, body) in cases {
+        let file = dir.file("body.json", body);
+        let run = hookctl(&["parse", "--event", event, "--file", file.to_str().unwrap()]).success();
+        let printed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let original: serde_json::Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(printed, original, "{event}");
+        let run = hookctl_stdin(&["parse", "--event", event], body).success();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap(),
+            original
+        );
+    }
+}
+
+#[test]
+fn parse_errors() {
+    let run = hookctl_stdin(
+        &["parse", "--event", "revel.order.finalized"],
+        br#"{"items": [{"price": true}]}"#,
+    );
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.starts_with("invalid payload: items[0].price: "),
+        "{run:#?}"
+    );
+    assert_eq!(run.stderr.lines().count(), 1);
+    let run = hookctl_stdin(&["parse", "--event", "mipos.order"], b"\xff\xfe");
+    assert_eq!(run.code, 1, "{run:#?}");
+    // Usage errors are found before standard input is read.
+    hookctl(&["parse", "--event", "nope"]).usage_error();
+    hookctl(&["parse"]).usage_error();
+    hookctl(&["parse", "--event", "revel.ping", "--scheme", "revel"]).usage_error();
+}
