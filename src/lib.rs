@@ -21,6 +21,11 @@
 //!
 //! - [`signature`]: every scheme's signing and verifying ([`Scheme`], [`Secret`], [`Signer`],
 //!   [`Verifier`], [`HeaderSource`]).
+//! - One module per vendor's payloads: [`revel`], [`mipos`], [`ordergroove`], [`flow_retail`],
+//!   [`linga`]. Every model is lossless: known fields typed, unknown fields kept in `extra`,
+//!   `null` kept apart from absent, so parse → serialize gives back the same JSON value.
+//! - [`Decimal`] and [`Money`]: exact money, never `f64`; [`parse_json`] and [`ParseError`]:
+//!   strict JSON with errors that name the field path.
 //!
 //! ## Receiving
 //!
