@@ -81,6 +81,11 @@ impl Action {
         lower.replacen('_', ".", 1)
     }
 
+    /// The dotted form as an [`EventType`](crate::EventType), for filters and endpoints.
+    pub fn event_type(&self) -> crate::EventType {
+        crate::EventType::new(self.dotted())
+    }
+
     /// The action for a dotted name (`order.settled` → `ORDER_SETTLED`).
     pub fn from_dotted(dotted: &str) -> Action {
         Action::new(&dotted.replacen('.', "_", 1).to_ascii_uppercase())
@@ -128,5 +133,102 @@ json_object! {
         "product" => product: Ref,
         /// The user of the tenant who caused it.
         "tenantUser" => tenant_user: Ref,
+    }
+}
+
+/// A Flow Retail HTTP transport's security type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "securityType", rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum Security {
+    /// `NONE`.
+    None,
+    /// `BASIC_AUTH`.
+    BasicAuth {
+        /// User name.
+        username: String,
+        /// Password.
+        password: crate::SecretString,
+    },
+    /// A bearer token.
+    BearerToken {
+        /// The token.
+        token: crate::SecretString,
+    },
+}
+
+/// A custom header of a transport: `{key, value}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransportHeader {
+    /// The header name.
+    pub key: String,
+    /// The header value.
+    pub value: String,
+}
+
+/// A webhook attached to a transport: the actions it subscribes to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Webhook {
+    /// The actions.
+    pub actions: Vec<Action>,
+}
+
+/// A tenant's HTTP transport (url, headers, auth) with its webhooks.
+///
+/// ```
+/// use pos_webhooks::flow_retail::{Action, HttpTransport, Security, Webhook};
+/// let transport = HttpTransport {
+///     url: "https://partner.example/flow".into(),
+///     headers: vec![],
+///     security: Security::BearerToken { token: "t0k".into() },
+///     webhooks: vec![Webhook { actions: vec![Action::ORDER_SETTLED, Action::ORDER_DELIVERED] }],
+/// };
+/// let endpoints = transport.endpoints().unwrap();
+/// assert!(endpoints[0].wants("order.settled", None));
+/// assert!(!endpoints[0].wants("till.open", None));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpTransport {
+    /// The URL.
+    pub url: String,
+    /// Custom headers.
+    pub headers: Vec<TransportHeader>,
+    /// Authentication.
+    #[serde(flatten)]
+    pub security: Security,
+    /// The webhooks attached.
+    pub webhooks: Vec<Webhook>,
+}
+
+impl HttpTransport {
+    /// One endpoint per webhook: the transport's URL, headers and auth, filtered to the
+    /// webhook's actions (in their dotted form).
+    pub fn endpoints(&self) -> Result<Vec<crate::Endpoint>, crate::EndpointError> {
+        let auth = match &self.security {
+            Security::None => crate::Auth::None,
+            Security::BasicAuth { username, password } => crate::Auth::Basic {
+                username: username.clone(),
+                password: password.clone(),
+            },
+            Security::BearerToken { token } => crate::Auth::Bearer {
+                token: token.clone(),
+            },
+        };
+        self.webhooks
+            .iter()
+            .map(|webhook| {
+                let names: Vec<String> = webhook.actions.iter().map(Action::dotted).collect();
+                let filter = crate::EventFilter::from_names(&names)
+                    .unwrap_or_else(|_| crate::EventFilter::none());
+                let builder = self.headers.iter().fold(
+                    crate::Endpoint::builder(&self.url)
+                        .vendor(crate::Vendor::FlowRetail)
+                        .auth(auth.clone())
+                        .filter(filter),
+                    |b, h| b.header(&h.key, &h.value),
+                );
+                builder.build()
+            })
+            .collect()
     }
 }

@@ -85,18 +85,29 @@
 
 #[macro_use]
 mod lossless;
+pub mod endpoint;
+mod event;
+mod filter;
 pub mod flow_retail;
 pub mod linga;
 pub mod mipos;
 mod money;
 pub mod ordergroove;
 mod parse;
+mod receive;
 pub mod revel;
 pub mod signature;
 mod values;
 
+pub use endpoint::{
+    Auth, CustomHeader, Endpoint, EndpointBuilder, EndpointError, EndpointId, EndpointSet,
+    OutgoingEvent, RequestError, SecretString, SetError, Vendor,
+};
+pub use event::EventType;
+pub use filter::{EventFilter, FilterError, StoreScope};
 pub use money::{Decimal, DecimalError, MAX_SCALE, Money, MoneyForm, Rounding};
 pub use parse::{ParseError, ParseErrorKind, parse_json};
+pub use receive::{MiposEvent, ReceiveError, Receiver};
 pub use values::{Flag, IntOrText};
 
 pub use signature::{

@@ -13,6 +13,16 @@
 //! assert_eq!(order.amount_due(), Some(25000));
 //! ```
 
+/// miPOS's two webhook types.
+pub mod event_type {
+    use crate::EventType;
+
+    /// ORDER: a delivery order for the POS ([`Order`](super::Order)).
+    pub const ORDER: EventType = EventType::from_static("order");
+    /// MENU: miPOS asks the POS for a store's menu ([`MenuRequest`](super::MenuRequest)).
+    pub const MENU: EventType = EventType::from_static("menu");
+}
+
 json_object! {
     /// A delivery order (the ORDER webhook body).
     pub struct Order {

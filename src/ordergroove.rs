@@ -20,6 +20,124 @@ use serde_json::value::RawValue;
 
 use crate::{Flag, IntOrText, Money};
 
+/// Ordergroove's event types, `group.action`.
+pub mod event_type {
+    use crate::EventType;
+
+    /// `subscriber.create`.
+    pub const SUBSCRIBER_CREATE: EventType = EventType::from_static("subscriber.create");
+    /// `subscriber.cancel`.
+    pub const SUBSCRIBER_CANCEL: EventType = EventType::from_static("subscriber.cancel");
+    /// `subscription.create`.
+    pub const SUBSCRIPTION_CREATE: EventType = EventType::from_static("subscription.create");
+    /// `subscription.cancel`.
+    pub const SUBSCRIPTION_CANCEL: EventType = EventType::from_static("subscription.cancel");
+    /// `subscription.sku_swap`.
+    pub const SUBSCRIPTION_SKU_SWAP: EventType = EventType::from_static("subscription.sku_swap");
+    /// `subscription.reactivate`.
+    pub const SUBSCRIPTION_REACTIVATE: EventType =
+        EventType::from_static("subscription.reactivate");
+    /// `subscription.change_frequency`.
+    pub const SUBSCRIPTION_CHANGE_FREQUENCY: EventType =
+        EventType::from_static("subscription.change_frequency");
+    /// `subscription.change_components`.
+    pub const SUBSCRIPTION_CHANGE_COMPONENTS: EventType =
+        EventType::from_static("subscription.change_components");
+    /// `subscription.change_quantity`.
+    pub const SUBSCRIPTION_CHANGE_QUANTITY: EventType =
+        EventType::from_static("subscription.change_quantity");
+    /// `subscription.change_shipping_address`.
+    pub const SUBSCRIPTION_CHANGE_SHIPPING_ADDRESS: EventType =
+        EventType::from_static("subscription.change_shipping_address");
+    /// `subscription.change_payment`.
+    pub const SUBSCRIPTION_CHANGE_PAYMENT: EventType =
+        EventType::from_static("subscription.change_payment");
+    /// `subscription.change_live`.
+    pub const SUBSCRIPTION_CHANGE_LIVE: EventType =
+        EventType::from_static("subscription.change_live");
+    /// `order.change_shipping_address`.
+    pub const ORDER_CHANGE_SHIPPING_ADDRESS: EventType =
+        EventType::from_static("order.change_shipping_address");
+    /// `order.change_payment`.
+    pub const ORDER_CHANGE_PAYMENT: EventType = EventType::from_static("order.change_payment");
+    /// `order.change_billing`.
+    pub const ORDER_CHANGE_BILLING: EventType = EventType::from_static("order.change_billing");
+    /// `order.change_next_order_date`.
+    pub const ORDER_CHANGE_NEXT_ORDER_DATE: EventType =
+        EventType::from_static("order.change_next_order_date");
+    /// `order.skip_order`.
+    pub const ORDER_SKIP_ORDER: EventType = EventType::from_static("order.skip_order");
+    /// `order.send_now`.
+    pub const ORDER_SEND_NOW: EventType = EventType::from_static("order.send_now");
+    /// `order.cancel`.
+    pub const ORDER_CANCEL: EventType = EventType::from_static("order.cancel");
+    /// `order.success`.
+    pub const ORDER_SUCCESS: EventType = EventType::from_static("order.success");
+    /// `order.generic_error`.
+    pub const ORDER_GENERIC_ERROR: EventType = EventType::from_static("order.generic_error");
+    /// `order.reject`.
+    pub const ORDER_REJECT: EventType = EventType::from_static("order.reject");
+    /// `order.reminder`.
+    pub const ORDER_REMINDER: EventType = EventType::from_static("order.reminder");
+    /// `order.retryable_placement_failure`.
+    pub const ORDER_RETRYABLE_PLACEMENT_FAILURE: EventType =
+        EventType::from_static("order.retryable_placement_failure");
+    /// `order.create`.
+    pub const ORDER_CREATE: EventType = EventType::from_static("order.create");
+    /// `order.awaiting_retry_instructions`.
+    pub const ORDER_AWAITING_RETRY_INSTRUCTIONS: EventType =
+        EventType::from_static("order.awaiting_retry_instructions");
+    /// `item.create`.
+    pub const ITEM_CREATE: EventType = EventType::from_static("item.create");
+    /// `item.change_quantity`.
+    pub const ITEM_CHANGE_QUANTITY: EventType = EventType::from_static("item.change_quantity");
+    /// `item.remove`.
+    pub const ITEM_REMOVE: EventType = EventType::from_static("item.remove");
+    /// `item.item_subscribe`.
+    pub const ITEM_ITEM_SUBSCRIBE: EventType = EventType::from_static("item.item_subscribe");
+    /// `item.update_price`.
+    pub const ITEM_UPDATE_PRICE: EventType = EventType::from_static("item.update_price");
+    /// `item.successfully_placed`.
+    pub const ITEM_SUCCESSFULLY_PLACED: EventType =
+        EventType::from_static("item.successfully_placed");
+
+    /// Every event type Ordergroove documents.
+    pub const ALL: [EventType; 32] = [
+        SUBSCRIBER_CREATE,
+        SUBSCRIBER_CANCEL,
+        SUBSCRIPTION_CREATE,
+        SUBSCRIPTION_CANCEL,
+        SUBSCRIPTION_SKU_SWAP,
+        SUBSCRIPTION_REACTIVATE,
+        SUBSCRIPTION_CHANGE_FREQUENCY,
+        SUBSCRIPTION_CHANGE_COMPONENTS,
+        SUBSCRIPTION_CHANGE_QUANTITY,
+        SUBSCRIPTION_CHANGE_SHIPPING_ADDRESS,
+        SUBSCRIPTION_CHANGE_PAYMENT,
+        SUBSCRIPTION_CHANGE_LIVE,
+        ORDER_CHANGE_SHIPPING_ADDRESS,
+        ORDER_CHANGE_PAYMENT,
+        ORDER_CHANGE_BILLING,
+        ORDER_CHANGE_NEXT_ORDER_DATE,
+        ORDER_SKIP_ORDER,
+        ORDER_SEND_NOW,
+        ORDER_CANCEL,
+        ORDER_SUCCESS,
+        ORDER_GENERIC_ERROR,
+        ORDER_REJECT,
+        ORDER_REMINDER,
+        ORDER_RETRYABLE_PLACEMENT_FAILURE,
+        ORDER_CREATE,
+        ORDER_AWAITING_RETRY_INSTRUCTIONS,
+        ITEM_CREATE,
+        ITEM_CHANGE_QUANTITY,
+        ITEM_REMOVE,
+        ITEM_ITEM_SUBSCRIBE,
+        ITEM_UPDATE_PRICE,
+        ITEM_SUCCESSFULLY_PLACED,
+    ];
+}
+
 json_object! {
     /// An Ordergroove webhook body.
     pub struct Envelope {
@@ -276,5 +394,58 @@ json_object! {
         "order" => order: String,
         /// Subscription public id.
         "subscription" => subscription: String,
+    }
+}
+
+/// An Ordergroove webhook route: a target, the event types it subscribes to (a pattern such
+/// as `subscription.*|order.success`), its verification key and its enabled state.
+///
+/// ```
+/// use pos_webhooks::ordergroove::Route;
+/// let route = Route {
+///     target: "https://partner.example/og".into(),
+///     pattern: "subscription.*|order.success".into(),
+///     verification_key: "key".into(),
+///     enabled: true,
+/// };
+/// let endpoint = route.endpoint().unwrap();
+/// assert!(endpoint.wants("subscription.cancel", None));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Route {
+    /// The webhook target.
+    pub target: String,
+    /// The subscribed event types.
+    pub pattern: String,
+    /// The verification key (signs `Ordergroove-Signature`).
+    pub verification_key: crate::SecretString,
+    /// Enabled or disabled.
+    pub enabled: bool,
+}
+
+/// Why a preset could not become an endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PresetError {
+    /// The pattern was refused.
+    #[error("pattern: {0}")]
+    Filter(#[from] crate::FilterError),
+    /// The endpoint was refused.
+    #[error("endpoint: {0}")]
+    Endpoint(#[from] crate::EndpointError),
+}
+
+impl Route {
+    /// The endpoint: signed with the verification key, filtered by the pattern.
+    pub fn endpoint(&self) -> Result<crate::Endpoint, PresetError> {
+        Ok(crate::Endpoint::builder(&self.target)
+            .vendor(crate::Vendor::Ordergroove)
+            .auth(crate::Auth::Signature {
+                scheme: crate::Scheme::Ordergroove,
+                secrets: vec![self.verification_key.clone()],
+            })
+            .filter(self.pattern.parse()?)
+            .enabled(self.enabled)
+            .build()?)
     }
 }

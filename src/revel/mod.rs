@@ -31,22 +31,48 @@ pub use rewards::{AdvancedRewardsInfo, GiftRewardData, RewardPoints, RewardsCard
 
 use crate::{Flag, ParseError, parse_json};
 
-/// Revel's event type header values.
+/// Revel's event types (`X-Revel-Event-Type` values).
 pub mod event_type {
+    use crate::EventType;
+
     /// An order was completed: [`OrderAllInOne`](super::OrderAllInOne).
-    pub const ORDER_FINALIZED: &str = "order.finalized";
+    pub const ORDER_FINALIZED: EventType = EventType::from_static("order.finalized");
     /// A customer was created: [`Customer`](super::Customer).
-    pub const CUSTOMER_CREATED: &str = "customer.created";
+    pub const CUSTOMER_CREATED: EventType = EventType::from_static("customer.created");
     /// A customer was updated: [`Customer`](super::Customer).
-    pub const CUSTOMER_UPDATED: &str = "customer.updated";
+    pub const CUSTOMER_UPDATED: EventType = EventType::from_static("customer.updated");
     /// A rewards card was created: [`RewardsCard`](super::RewardsCard).
-    pub const REWARDCARD_CREATED: &str = "rewardcard.created";
+    pub const REWARDCARD_CREATED: EventType = EventType::from_static("rewardcard.created");
     /// An item's availability changed: [`ItemAvailability`](super::ItemAvailability).
-    pub const INOUT_STOCK: &str = "inout.stock";
+    pub const INOUT_STOCK: EventType = EventType::from_static("inout.stock");
     /// The menu changed: [`MenuChanged`](super::MenuChanged).
-    pub const MENU_UPDATED: &str = "menu.updated";
+    pub const MENU_UPDATED: EventType = EventType::from_static("menu.updated");
     /// The readiness test: [`Ping`](super::Ping).
-    pub const PING: &str = "ping";
+    pub const PING: EventType = EventType::from_static("ping");
+    /// Newer: a timesheet entry was created (kept as JSON).
+    pub const TIMESHEET_CREATED: EventType = EventType::from_static("timesheet.created");
+    /// Newer: a timesheet entry was updated (kept as JSON).
+    pub const TIMESHEET_UPDATED: EventType = EventType::from_static("timesheet.updated");
+    /// Newer: a timesheet entry was deleted (kept as JSON).
+    pub const TIMESHEET_DELETED: EventType = EventType::from_static("timesheet.deleted");
+    /// Newer: an app integration changed (kept as JSON).
+    pub const APP_INTEGRATION_CHANGED: EventType =
+        EventType::from_static("app.integration.changed");
+
+    /// Every Revel event type this crate knows.
+    pub const ALL: [EventType; 11] = [
+        ORDER_FINALIZED,
+        CUSTOMER_CREATED,
+        CUSTOMER_UPDATED,
+        REWARDCARD_CREATED,
+        INOUT_STOCK,
+        MENU_UPDATED,
+        PING,
+        TIMESHEET_CREATED,
+        TIMESHEET_UPDATED,
+        TIMESHEET_DELETED,
+        APP_INTEGRATION_CHANGED,
+    ];
 }
 
 /// A Revel reference, such as `/resources/Order/417/` or `/enterprise/Establishment/1/`: kept as
@@ -290,19 +316,13 @@ impl RevelEvent {
     /// Parses `body` into the model `event_type` (the `X-Revel-Event-Type` value) names.
     pub fn parse(event_type: &str, body: &[u8]) -> Result<RevelEvent, ParseError> {
         Ok(match event_type.trim() {
-            event_type::ORDER_FINALIZED => RevelEvent::OrderFinalized(Box::new(parse_json(body)?)),
-            event_type::CUSTOMER_CREATED => {
-                RevelEvent::CustomerCreated(Box::new(parse_json(body)?))
-            }
-            event_type::CUSTOMER_UPDATED => {
-                RevelEvent::CustomerUpdated(Box::new(parse_json(body)?))
-            }
-            event_type::REWARDCARD_CREATED => {
-                RevelEvent::RewardCardCreated(Box::new(parse_json(body)?))
-            }
-            event_type::INOUT_STOCK => RevelEvent::InOutStock(parse_json(body)?),
-            event_type::MENU_UPDATED => RevelEvent::MenuUpdated(parse_json(body)?),
-            event_type::PING => RevelEvent::Ping(parse_json(body)?),
+            "order.finalized" => RevelEvent::OrderFinalized(Box::new(parse_json(body)?)),
+            "customer.created" => RevelEvent::CustomerCreated(Box::new(parse_json(body)?)),
+            "customer.updated" => RevelEvent::CustomerUpdated(Box::new(parse_json(body)?)),
+            "rewardcard.created" => RevelEvent::RewardCardCreated(Box::new(parse_json(body)?)),
+            "inout.stock" => RevelEvent::InOutStock(parse_json(body)?),
+            "menu.updated" => RevelEvent::MenuUpdated(parse_json(body)?),
+            "ping" => RevelEvent::Ping(parse_json(body)?),
             other => RevelEvent::Other {
                 event_type: other.to_owned(),
                 body: parse_json(body)?,
@@ -313,13 +333,13 @@ impl RevelEvent {
     /// The event type this event was parsed as.
     pub fn event_type(&self) -> &str {
         match self {
-            RevelEvent::OrderFinalized(_) => event_type::ORDER_FINALIZED,
-            RevelEvent::CustomerCreated(_) => event_type::CUSTOMER_CREATED,
-            RevelEvent::CustomerUpdated(_) => event_type::CUSTOMER_UPDATED,
-            RevelEvent::RewardCardCreated(_) => event_type::REWARDCARD_CREATED,
-            RevelEvent::InOutStock(_) => event_type::INOUT_STOCK,
-            RevelEvent::MenuUpdated(_) => event_type::MENU_UPDATED,
-            RevelEvent::Ping(_) => event_type::PING,
+            RevelEvent::OrderFinalized(_) => "order.finalized",
+            RevelEvent::CustomerCreated(_) => "customer.created",
+            RevelEvent::CustomerUpdated(_) => "customer.updated",
+            RevelEvent::RewardCardCreated(_) => "rewardcard.created",
+            RevelEvent::InOutStock(_) => "inout.stock",
+            RevelEvent::MenuUpdated(_) => "menu.updated",
+            RevelEvent::Ping(_) => "ping",
             RevelEvent::Other { event_type, .. } => event_type,
         }
     }
@@ -337,5 +357,52 @@ impl RevelEvent {
             RevelEvent::Ping(m) => serde_json::to_value(m),
             RevelEvent::Other { body, .. } => Ok(body.clone()),
         }
+    }
+}
+
+/// Revel webhook settings: the instance, the shared secret and one https URL per event type.
+///
+/// ```
+/// use pos_webhooks::revel::{WebhookSettings, event_type};
+/// let settings = WebhookSettings {
+///     instance: "revelcustomer".into(),
+///     secret: "shared".into(),
+///     urls: [
+///         (event_type::ORDER_FINALIZED, "https://partner.example/revel/orders/".to_owned()),
+///         (event_type::INOUT_STOCK, "https://partner.example/revel/stock".to_owned()),
+///     ].into_iter().collect(),
+/// };
+/// let endpoints = settings.endpoints().unwrap();
+/// assert_eq!(endpoints.len(), 2);
+/// assert!(endpoints.iter().any(|e| e.wants("inout.stock", Some("12"))));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSettings {
+    /// The customer instance (`X-Revel-Instance`).
+    pub instance: String,
+    /// The shared secret (`X-Revel-Signature`).
+    pub secret: crate::SecretString,
+    /// One URL per event type.
+    pub urls: std::collections::BTreeMap<crate::EventType, String>,
+}
+
+impl WebhookSettings {
+    /// One endpoint per event type, each receiving only that type, signed with the secret.
+    pub fn endpoints(&self) -> Result<Vec<crate::Endpoint>, crate::EndpointError> {
+        self.urls
+            .iter()
+            .map(|(event_type, url)| {
+                crate::Endpoint::builder(url)
+                    .vendor(crate::Vendor::Revel {
+                        instance: self.instance.clone(),
+                    })
+                    .auth(crate::Auth::Signature {
+                        scheme: crate::Scheme::Revel,
+                        secrets: vec![self.secret.clone()],
+                    })
+                    .filter(crate::EventFilter::from(event_type))
+                    .build()
+            })
+            .collect()
     }
 }

@@ -1,0 +1,258 @@
+//! Receiving in one call: verify, filter by the raw event type, then parse into the vendor's
+//! typed event. Each failure is its own error.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::{HeaderMap, Request};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::linga::{CheckEvent, CheckEventKind};
+use crate::revel::RevelEvent;
+use crate::{EventFilter, HeaderSource, ParseError, Verified, Verifier, VerifyError};
+use crate::{flow_retail, mipos, ordergroove, parse_json};
+
+/// Why a received webhook was not accepted.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReceiveError {
+    /// Not authentic: the signature (or token) did not verify.
+    #[error("not authentic: {0}")]
+    NotAuthentic(#[from] VerifyError),
+    /// Authentic, but the filter does not want this event type or store.
+    #[error("filtered out: event {event_type}{}", store.as_ref().map(|s| format!(" of store {s}")).unwrap_or_default())]
+    FilteredOut {
+        /// The event type.
+        event_type: String,
+        /// The store, if the event names one.
+        store: Option<String>,
+    },
+    /// The event type could not be told (a missing header, or no type in the envelope).
+    #[error("no event type: {0}")]
+    NoEventType(&'static str),
+    /// Authentic and wanted, but the body does not parse into the vendor's model.
+    #[error("unparseable: {0}")]
+    Unparseable(#[from] ParseError),
+}
+
+/// A miPOS webhook: an order for the POS, or a menu request.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum MiposEvent {
+    /// ORDER.
+    Order(Box<mipos::Order>),
+    /// MENU.
+    Menu(mipos::MenuRequest),
+}
+
+/// Verifies, filters and parses incoming webhooks of one endpoint: a [`Verifier`] and an
+/// [`EventFilter`].
+///
+/// ```
+/// use bytes::Bytes;
+/// use pos_webhooks::{EventFilter, Message, ReceiveError, Receiver, Scheme, Signer, Verifier};
+/// let receiver = Receiver::new(
+///     Verifier::new(Scheme::Revel, ["secret"]).unwrap(),
+///     "order.*|ping".parse().unwrap(),
+/// );
+/// let body = Bytes::from_static(br#"{"ping": "pong"}"#);
+/// let mut headers = http::HeaderMap::new();
+/// Signer::new(Scheme::Revel, ["secret"]).unwrap().sign(&Message::new(&body)).unwrap()
+///     .insert_into(&mut headers).unwrap();
+/// headers.insert("x-revel-event-type", "ping".parse().unwrap());
+/// assert!(receiver.revel(&headers, body.clone(), 0).is_ok());
+/// headers.insert("x-revel-event-type", "menu.updated".parse().unwrap());
+/// assert!(matches!(receiver.revel(&headers, body, 0), Err(ReceiveError::FilteredOut { .. })));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Receiver {
+    verifier: Verifier,
+    filter: EventFilter,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeType<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct FlowKeys<'a> {
+    #[serde(borrow)]
+    action: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    store: Option<FlowStore<'a>>,
+}
+
+#[derive(Deserialize)]
+struct FlowStore<'a> {
+    #[serde(borrow, rename = "Uid")]
+    uid: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct MiposKeys<'a> {
+    #[serde(borrow)]
+    external_store_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    store_id: Option<Cow<'a, str>>,
+    external_id: Option<serde::de::IgnoredAny>,
+    items: Option<serde::de::IgnoredAny>,
+}
+
+impl Receiver {
+    /// A receiver that verifies with `verifier` and keeps what `filter` passes.
+    pub fn new(verifier: Verifier, filter: EventFilter) -> Receiver {
+        Receiver { verifier, filter }
+    }
+
+    /// The verifier.
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// The filter.
+    pub fn filter(&self) -> &EventFilter {
+        &self.filter
+    }
+
+    fn admit(&self, event_type: &str, store: Option<&str>) -> Result<(), ReceiveError> {
+        if self.filter.matches(event_type, store) {
+            Ok(())
+        } else {
+            Err(ReceiveError::FilteredOut {
+                event_type: event_type.to_owned(),
+                store: store.map(str::to_owned),
+            })
+        }
+    }
+
+    /// Verifies, then filters on `event_type` and `store` (which the caller read from
+    /// wherever the vendor puts them), then parses the body as `T`. For vendors without a
+    /// dedicated method, and for schemes such as Standard Webhooks or Stripe-style carrying
+    /// any payload.
+    pub fn receive_json<T: DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+        body: Bytes,
+        now: i64,
+        event_type: &str,
+        store: Option<&str>,
+    ) -> Result<T, ReceiveError> {
+        let verified = self.verifier.verify(headers, body, now)?;
+        self.admit(event_type, store)?;
+        Ok(parse_json(verified.body())?)
+    }
+
+    /// Revel: the event type from `X-Revel-Event-Type`, the store from
+    /// `X-Revel-Establishment-Id`.
+    pub fn revel(
+        &self,
+        headers: &HeaderMap,
+        body: Bytes,
+        now: i64,
+    ) -> Result<RevelEvent, ReceiveError> {
+        let verified = self.verifier.verify(headers, body, now)?;
+        let text = |name: &str| {
+            headers
+                .header(name)
+                .and_then(|v| core::str::from_utf8(v).ok())
+                .map(str::trim)
+        };
+        let event_type = text("x-revel-event-type").ok_or(ReceiveError::NoEventType(
+            "missing header x-revel-event-type",
+        ))?;
+        self.admit(event_type, text("x-revel-establishment-id"))?;
+        Ok(RevelEvent::parse(event_type, verified.body())?)
+    }
+
+    /// [`Receiver::revel`] for a request.
+    pub fn revel_request(
+        &self,
+        request: &Request<Bytes>,
+        now: i64,
+    ) -> Result<RevelEvent, ReceiveError> {
+        self.revel(request.headers(), request.body().clone(), now)
+    }
+
+    /// miPOS: an ORDER (a body with `external_id` or `items`) or a MENU request; the store
+    /// from `external_store_id` or `store_id`.
+    pub fn mipos(
+        &self,
+        headers: &HeaderMap,
+        body: Bytes,
+        now: i64,
+    ) -> Result<MiposEvent, ReceiveError> {
+        let verified = self.verifier.verify(headers, body, now)?;
+        let keys: MiposKeys<'_> = parse_json_borrowed(verified.body())?;
+        let store = keys
+            .external_store_id
+            .as_deref()
+            .or(keys.store_id.as_deref());
+        let is_order = keys.external_id.is_some() || keys.items.is_some();
+        let event_type = if is_order { "order" } else { "menu" };
+        self.admit(event_type, store)?;
+        Ok(if is_order {
+            MiposEvent::Order(Box::new(parse_json(verified.body())?))
+        } else {
+            MiposEvent::Menu(parse_json(verified.body())?)
+        })
+    }
+
+    /// Ordergroove: the event type from the envelope's `type`, read before the full parse.
+    pub fn ordergroove(
+        &self,
+        headers: &HeaderMap,
+        body: Bytes,
+        now: i64,
+    ) -> Result<ordergroove::Envelope, ReceiveError> {
+        let verified = self.verifier.verify(headers, body, now)?;
+        let peek: EnvelopeType<'_> = parse_json_borrowed(verified.body())?;
+        let event_type = peek
+            .kind
+            .ok_or(ReceiveError::NoEventType("no type in the envelope"))?;
+        self.admit(&event_type, None)?;
+        Ok(parse_json(verified.body())?)
+    }
+
+    /// Flow Retail: the event type is the action's dotted form (`ORDER_SETTLED` →
+    /// `order.settled`), the store is `store.Uid`.
+    pub fn flow_retail(
+        &self,
+        headers: &HeaderMap,
+        body: Bytes,
+        now: i64,
+    ) -> Result<flow_retail::Envelope, ReceiveError> {
+        let verified = self.verifier.verify(headers, body, now)?;
+        let keys: FlowKeys<'_> = parse_json_borrowed(verified.body())?;
+        let action = keys
+            .action
+            .ok_or(ReceiveError::NoEventType("no action in the body"))?;
+        let dotted = flow_retail::Action::new(&action).dotted();
+        let store = keys.store.as_ref().and_then(|s| s.uid.as_deref());
+        self.admit(&dotted, store)?;
+        Ok(parse_json(verified.body())?)
+    }
+
+    /// Linga: which webhook was called (the caller knows from the URL) gives the event type.
+    pub fn linga(
+        &self,
+        kind: CheckEventKind,
+        headers: &HeaderMap,
+        body: Bytes,
+        now: i64,
+    ) -> Result<CheckEvent, ReceiveError> {
+        let verified: Verified = self.verifier.verify(headers, body, now)?;
+        self.admit(kind.event_type(), None)?;
+        Ok(CheckEvent::parse(kind, verified.into_body())?)
+    }
+}
+
+/// A partial parse that borrows from the body (for peeking at the event type).
+fn parse_json_borrowed<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ParseError> {
+    serde_json::from_slice(body).map_err(|_| match parse_json::<serde_json::Value>(body) {
+        Err(error) => error,
+        Ok(_) => ParseError::data(".", "unexpected shape for this vendor's envelope"),
+    })
+}
