@@ -55,6 +55,9 @@ usage:
   hookctl verify --scheme S --secret K [--secret K2 ...] [--header 'Name: value' ...]
                  [--now UNIX] [--tolerance SECS] [--url URL] [--header-name NAME] [--file BODY]
   hookctl parse  --event EVENT [--file BODY]
+  hookctl match   --filter PATTERN [--store ID ...] --event TYPE [--event-store ID]
+  hookctl request --endpoint ENDPOINT.json --event TYPE [--store ID] [--id ID] [--now UNIX]
+                  [--file BODY]
   hookctl schemes
   hookctl --help
 
@@ -70,6 +73,12 @@ parse    prints the payload re-serialized from the typed model as JSON, exit 0; 
          EVENT: revel.order.finalized revel.customer.created revel.customer.updated
          revel.rewardcard.created revel.inout.stock revel.menu.updated revel.ping
          mipos.order mipos.menu ordergroove flowretail linga.order
+match    exit 0 if the event passes the filter (`--store` restricts the filter to stores, and
+         `--event-store` is the event's store), 1 if not, 2 on a bad pattern with the reason.
+request  prints the HTTP/1.1 request the endpoint (its stored JSON) would be sent: request
+         line, headers, blank line, body; exit 1 with the reason if its toggle or filter drops
+         the event. `--store` is the event's store; `--now` defaults to the clock and `--id`
+         to msg_<now>.
 schemes  prints one line per scheme: name, platform, headers, signed content, key rule.
 
 options:
@@ -110,6 +119,10 @@ fn main() -> ExitCode {
             eprintln!("invalid: {error}");
             ExitCode::from(1)
         }
+        Err(Failure::Dropped(reason)) => {
+            eprintln!("{reason}");
+            ExitCode::from(1)
+        }
         Err(Failure::Unparsable(error)) => {
             eprintln!("invalid payload: {error}");
             ExitCode::from(1)
@@ -131,6 +144,8 @@ fn main() -> ExitCode {
 enum Failure {
     /// The webhook is not authentic (exit 1).
     Invalid(VerifyError),
+    /// The filter or the endpoint's toggle drops the event (exit 1).
+    Dropped(String),
     /// The payload does not parse into the event's model (exit 1).
     Unparsable(pos_webhooks::ParseError),
     /// Bad arguments, an unreadable body, an invalid secret or setting (exit 2).
@@ -162,7 +177,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut parser = Parser::new(args);
     let Some(command) = parser.next_raw() else {
         return Err(Failure::usage(
-            "missing subcommand (sign, verify, parse or schemes)",
+            "missing subcommand (sign, verify, parse, match, request or schemes)",
         ));
     };
     let command = command.to_string_lossy().into_owned();
@@ -184,8 +199,16 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
             Parsed::Help => print(USAGE.trim_end()),
             Parsed::Options(options) => parse(&options),
         },
+        "match" => match parser.parse_options(MATCH_OPTIONS)? {
+            Parsed::Help => print(USAGE.trim_end()),
+            Parsed::Options(options) => filter_match(&options),
+        },
+        "request" => match parser.parse_options(REQUEST_OPTIONS)? {
+            Parsed::Help => print(USAGE.trim_end()),
+            Parsed::Options(options) => request(&options),
+        },
         other => Err(Failure::usage(format_args!(
-            "unknown subcommand {other:?} (expected sign, verify, parse or schemes)"
+            "unknown subcommand {other:?} (expected sign, verify, parse, match, request or schemes)"
         ))),
     }
 }
@@ -247,6 +270,113 @@ const VERIFY_OPTIONS: &[Spec] = &[
 ];
 
 const PARSE_OPTIONS: &[Spec] = &[opt("--event"), opt("--file")];
+
+const MATCH_OPTIONS: &[Spec] = &[
+    opt("--filter"),
+    opt("--store"),
+    opt("--event"),
+    opt("--event-store"),
+];
+
+const REQUEST_OPTIONS: &[Spec] = &[
+    opt("--endpoint"),
+    opt("--event"),
+    opt("--store"),
+    opt("--id"),
+    opt("--now"),
+    opt("--file"),
+];
+
+/// `match`: exit 0 if the event passes the filter, 1 if not, 2 on a bad pattern.
+fn filter_match(options: &Options) -> Result<(), Failure> {
+    let pattern = options
+        .filter
+        .as_deref()
+        .ok_or_else(|| Failure::usage("missing --filter"))?;
+    let event = options
+        .event
+        .as_deref()
+        .ok_or_else(|| Failure::usage("missing --event"))?;
+    let mut filter: pos_webhooks::EventFilter = pattern
+        .parse()
+        .map_err(|e| Failure::usage(format_args!("bad pattern {pattern:?}: {e}")))?;
+    if !options.stores.is_empty() {
+        filter = filter.with_stores(options.stores.iter().cloned());
+    }
+    if filter.matches(event, options.event_store.as_deref()) {
+        print(&format!("match: {event} passes {filter}"))
+    } else {
+        Err(Failure::Dropped(format!(
+            "no match: {event}{} does not pass {filter}{}",
+            options
+                .event_store
+                .as_deref()
+                .map(|s| format!(" (store {s})"))
+                .unwrap_or_default(),
+            if options.stores.is_empty() {
+                String::new()
+            } else {
+                format!(" (stores {})", options.stores.join(", "))
+            }
+        )))
+    }
+}
+
+/// `request`: the HTTP/1.1 request an endpoint would be sent.
+fn request(options: &Options) -> Result<(), Failure> {
+    let path = options
+        .endpoint
+        .as_ref()
+        .ok_or_else(|| Failure::usage("missing --endpoint"))?;
+    let event_type = options
+        .event
+        .as_deref()
+        .ok_or_else(|| Failure::usage("missing --event"))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::usage(format_args!("cannot read {}: {e}", path.display())))?;
+    let endpoint: pos_webhooks::Endpoint = serde_json::from_str(&text)
+        .map_err(|e| Failure::usage(format_args!("invalid endpoint {}: {e}", path.display())))?;
+    let now = match options.now {
+        Some(now) => now,
+        None => clock()?,
+    };
+    let id = options.id.clone().unwrap_or_else(|| format!("msg_{now}"));
+    let body = options.read_body()?;
+    let mut event = pos_webhooks::OutgoingEvent::new(event_type, body);
+    if let Some(store) = options.stores.first() {
+        event = event.for_store(store.clone());
+    }
+    let request = endpoint.request(&event, now, &id).map_err(|e| match e {
+        pos_webhooks::RequestError::Disabled | pos_webhooks::RequestError::FilteredOut { .. } => {
+            Failure::Dropped(format!("dropped: {e}"))
+        }
+        other => Failure::usage(other),
+    })?;
+    let uri = request.uri();
+    let mut out = Vec::new();
+    out.extend_from_slice(
+        format!(
+            "{} {} HTTP/1.1\r\nhost: {}\r\n",
+            request.method(),
+            uri.path_and_query().map_or("/", |p| p.as_str()),
+            uri.authority().map_or("", |a| a.as_str())
+        )
+        .as_bytes(),
+    );
+    for (name, value) in request.headers() {
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("content-length: {}\r\n\r\n", request.body().len()).as_bytes());
+    out.extend_from_slice(request.body());
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(&out)
+        .and_then(|()| stdout.flush())
+        .map_err(Failure::Output)
+}
 
 /// The events `hookctl parse --event` knows.
 const EVENTS: &[&str] = &[
@@ -335,6 +465,10 @@ struct Options {
     skip_timestamp_check: bool,
     accept_base64: bool,
     event: Option<String>,
+    filter: Option<String>,
+    stores: Vec<String>,
+    event_store: Option<String>,
+    endpoint: Option<PathBuf>,
 }
 
 impl Options {
@@ -491,6 +625,13 @@ impl Options {
             "--url" => once(&mut self.url, name, text(name, raw)?),
             "--header-name" => once(&mut self.header_name, name, text(name, raw)?),
             "--event" => once(&mut self.event, name, text(name, raw)?),
+            "--filter" => once(&mut self.filter, name, text(name, raw)?),
+            "--store" => {
+                self.stores.push(text(name, raw)?);
+                Ok(())
+            }
+            "--event-store" => once(&mut self.event_store, name, text(name, raw)?),
+            "--endpoint" => once(&mut self.endpoint, name, PathBuf::from(raw)),
             "--id" => once(&mut self.id, name, text(name, raw)?),
             "--timestamp" => once(
                 &mut self.timestamp,

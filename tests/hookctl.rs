@@ -815,3 +815,144 @@ fn parse_errors() {
     hookctl(&["parse"]).usage_error();
     hookctl(&["parse", "--event", "revel.ping", "--scheme", "revel"]).usage_error();
 }
+
+#[test]
+fn match_exit_codes() {
+    hookctl(&[
+        "match",
+        "--filter",
+        "subscription.*|order.success",
+        "--event",
+        "order.success",
+    ])
+    .success();
+    let run = hookctl(&[
+        "match",
+        "--filter",
+        "subscription.*|order.success",
+        "--event",
+        "order.cancel",
+    ]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(run.stderr.starts_with("no match"), "{run:#?}");
+    hookctl(&["match", "--filter", "*", "--event", "anything.at_all"]).success();
+    hookctl(&[
+        "match",
+        "--filter",
+        "order",
+        "--store",
+        "3",
+        "--event",
+        "order",
+        "--event-store",
+        "3",
+    ])
+    .success();
+    let run = hookctl(&[
+        "match",
+        "--filter",
+        "order",
+        "--store",
+        "3",
+        "--event",
+        "order",
+        "--event-store",
+        "4",
+    ]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    let run = hookctl(&[
+        "match", "--filter", "order", "--store", "3", "--event", "order",
+    ]);
+    assert_eq!(
+        run.code, 1,
+        "an event without a store does not pass a store scope: {run:#?}"
+    );
+    for bad in ["order.", "**", "", "a||b"] {
+        let run = hookctl(&["match", "--filter", bad, "--event", "order"]).usage_error();
+        assert!(run.stderr.contains("bad pattern"), "{bad:?}: {run:#?}");
+    }
+    hookctl(&["match", "--event", "order"]).usage_error();
+}
+
+#[test]
+fn request_prints_the_http_request() {
+    let dir = TempDir::new("request");
+    let endpoint = dir.file(
+        "endpoint.json",
+        br#"{"url": "https://partner.example/hooks?v=1",
+             "auth": {"type": "signature", "scheme": "standard",
+                      "secrets": ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]},
+             "filter": {"pattern": "order.*"}}"#,
+    );
+    let body = dir.file("body.json", br#"{"test": 2432232314}"#);
+    let run = hookctl(&[
+        "request",
+        "--endpoint",
+        endpoint.to_str().unwrap(),
+        "--event",
+        "order.success",
+        "--id",
+        "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        "--now",
+        "1614265330",
+        "--file",
+        body.to_str().unwrap(),
+    ])
+    .success();
+    let (head, body_out) = run.stdout.split_once("\r\n\r\n").unwrap();
+    assert_eq!(body_out, r#"{"test": 2432232314}"#);
+    let lines: Vec<&str> = head.split("\r\n").collect();
+    assert_eq!(lines[0], "POST /hooks?v=1 HTTP/1.1");
+    assert!(lines.contains(&"host: partner.example"));
+    assert!(lines.contains(&"content-type: application/json"));
+    assert!(lines.contains(&"webhook-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
+    assert!(lines.contains(&"content-length: 20"));
+
+    // The filter drops it: exit 1 with the reason.
+    let run = hookctl(&[
+        "request",
+        "--endpoint",
+        endpoint.to_str().unwrap(),
+        "--event",
+        "item.create",
+        "--now",
+        "1",
+        "--file",
+        body.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(run.stderr.contains("filtered out"), "{run:#?}");
+    // A disabled endpoint drops everything.
+    let disabled = dir.file(
+        "disabled.json",
+        br#"{"url": "https://partner.example/", "enabled": false, "auth": {"type": "none"}}"#,
+    );
+    let run = hookctl(&[
+        "request",
+        "--endpoint",
+        disabled.to_str().unwrap(),
+        "--event",
+        "x",
+        "--now",
+        "1",
+        "--file",
+        body.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(run.stderr.contains("disabled"), "{run:#?}");
+    // An invalid endpoint (header injection, plain http) is a usage error.
+    let bad = dir.file(
+        "bad.json",
+        br#"{"url": "http://partner.example/", "auth": {"type": "none"}}"#,
+    );
+    hookctl(&[
+        "request",
+        "--endpoint",
+        bad.to_str().unwrap(),
+        "--event",
+        "x",
+        "--now",
+        "1",
+    ])
+    .usage_error();
+}

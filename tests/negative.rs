@@ -157,7 +157,9 @@ fn settings_s(scheme: Scheme, builder: SignerBuilder) -> SignerBuilder {
 fn verifier_builder(scheme: Scheme, secrets: &[&str]) -> VerifierBuilder {
     let builder = secrets
         .iter()
-        .fold(Verifier::builder(scheme), |builder, text| builder.secret(text));
+        .fold(Verifier::builder(scheme), |builder, text| {
+            builder.secret(text)
+        });
     settings_v(scheme, builder)
 }
 
@@ -168,7 +170,9 @@ fn verifier(scheme: Scheme, secrets: &[&str]) -> Verifier {
 fn signer(scheme: Scheme, secrets: &[&str]) -> Signer {
     let builder = secrets
         .iter()
-        .fold(Signer::builder(scheme), |builder, text| builder.secret(text));
+        .fold(Signer::builder(scheme), |builder, text| {
+            builder.secret(text)
+        });
     settings_s(scheme, builder).build().unwrap()
 }
 
@@ -234,7 +238,8 @@ impl Msg {
 
     fn remove(mut self, name: &str) -> Msg {
         let before = self.headers.len();
-        self.headers.retain(|(key, _)| !key.eq_ignore_ascii_case(name));
+        self.headers
+            .retain(|(key, _)| !key.eq_ignore_ascii_case(name));
         assert_eq!(self.headers.len() + 1, before, "no header {name} to remove");
         self
     }
@@ -423,7 +428,8 @@ impl Table {
         self.rows += 1;
         if !agrees(&actual, &expected) {
             self.failures.push(format!(
-                "  {scheme:<12} {what:<40} got {actual:?}, expected {expected:?}"
+                "  {:<12} {what:<40} got {actual:?}, expected {expected:?}",
+                scheme.name()
             ));
         }
     }
@@ -499,10 +505,20 @@ fn wrong_secret() {
     for (scheme, expected) in rows {
         // Verified with a wrong secret, and signed with a wrong one.
         let v = verifier(scheme, &[wrong(scheme)]);
-        table.row(scheme, "verifier has another secret", run(&v, &valid(scheme), TS), expected.clone());
+        table.row(
+            scheme,
+            "verifier has another secret",
+            run(&v, &valid(scheme), TS),
+            expected.clone(),
+        );
         let v = verifier(scheme, &[secret(scheme)]);
         let msg = signed_with(scheme, &[wrong(scheme)], BODY, TS);
-        table.row(scheme, "signer had another secret", run(&v, &msg, TS), expected);
+        table.row(
+            scheme,
+            "signer had another secret",
+            run(&v, &msg, TS),
+            expected,
+        );
     }
 }
 
@@ -528,7 +544,12 @@ fn flipped_body_bit() {
         let v = verifier(scheme, &[secret(scheme)]);
         for bit in [0, 1, 7, 8, 13, last / 2, last - 8, last] {
             let msg = valid(scheme).flip_bit(bit);
-            table.row(scheme, &format!("bit {bit}"), run(&v, &msg, TS), expected.clone());
+            table.row(
+                scheme,
+                &format!("bit {bit}"),
+                run(&v, &msg, TS),
+                expected.clone(),
+            );
         }
     }
 }
@@ -558,7 +579,12 @@ fn truncated_signature() {
         }
         // One character too many is not a truncation but fails the same way.
         let msg = valid(scheme).map_sig(scheme, |sig| format!("{sig}0"));
-        table.row(scheme, "one character more", run(&v, &msg, TS), expected.clone());
+        table.row(
+            scheme,
+            "one character more",
+            run(&v, &msg, TS),
+            expected.clone(),
+        );
     }
 }
 
@@ -582,7 +608,12 @@ fn non_hex_signature() {
                     .map(|(i, c)| if i == at { bad } else { c })
                     .collect()
             });
-            table.row(scheme, &format!("{bad:?} at {at}"), run(&v, &msg, TS), expected.clone());
+            table.row(
+                scheme,
+                &format!("{bad:?} at {at}"),
+                run(&v, &msg, TS),
+                expected.clone(),
+            );
         }
         // Hex digits are read case-insensitively: the same MAC in uppercase is accepted.
         let msg = valid(scheme).map_sig(scheme, str::to_uppercase);
@@ -609,11 +640,21 @@ fn non_base64_signature() {
                     .map(|(i, c)| if i == at { bad } else { c })
                     .collect()
             });
-            table.row(scheme, &format!("{bad:?} at {at}"), run(&v, &msg, TS), expected.clone());
+            table.row(
+                scheme,
+                &format!("{bad:?} at {at}"),
+                run(&v, &msg, TS),
+                expected.clone(),
+            );
         }
         // The padding is required.
         let msg = valid(scheme).map_sig(scheme, |sig| sig.trim_end_matches('=').to_owned());
-        table.row(scheme, "padding removed", run(&v, &msg, TS), expected.clone());
+        table.row(
+            scheme,
+            "padding removed",
+            run(&v, &msg, TS),
+            expected.clone(),
+        );
         // Hex is not base64 of the right length.
         let hex = hex::encode(BASE64.decode(valid(scheme).sig(scheme)).unwrap());
         let msg = valid(scheme).map_sig(scheme, |_| hex.clone());
@@ -666,13 +707,35 @@ fn missing_header() {
     // Another scheme's headers are not this scheme's.
     let v = verifier(Scheme::Mipos, &[secret(Scheme::Mipos)]);
     let msg = valid(Scheme::Github);
-    table.row(Scheme::Mipos, "github's header", run(&v, &msg, TS), missing(MIPOS));
+    table.row(
+        Scheme::Mipos,
+        "github's header",
+        run(&v, &msg, TS),
+        missing(MIPOS),
+    );
 }
 
-/// Rows that edit one header's value of the valid message; verified at [`TS`].
-type EditRow = (Scheme, &'static str, &'static str, fn(&str) -> String, Outcome);
+/// `scheme header "what": |value| new value => expected;` rows, one a line: each edits one
+/// header's value of the valid message, verified at [`TS`].
+macro_rules! edits {
+    ($($scheme:ident $header:ident $what:literal : |$v:ident| $edit:expr => $expected:expr;)*) => {
+        vec![$((
+            Scheme::$scheme,
+            $header,
+            $what,
+            (|$v: &str| -> String { $edit }) as Edit,
+            $expected,
+        )),*]
+    };
+}
 
-fn run_edits(table: &mut Table, rows: Vec<EditRow>) {
+/// A change to one header value: old value in, new value out.
+type Edit = fn(&str) -> String;
+
+type EditRow = (Scheme, &'static str, &'static str, Edit, Outcome);
+
+fn run_edits(name: &'static str, rows: Vec<EditRow>) {
+    let mut table = Table::new(name);
     for (scheme, header, what, edit, expected) in rows {
         let v = verifier(scheme, &[secret(scheme)]);
         let msg = valid(scheme).map(header, edit);
@@ -682,71 +745,68 @@ fn run_edits(table: &mut Table, rows: Vec<EditRow>) {
 
 #[test]
 fn github_prefix() {
-    let mut table = Table::new("github sha256= prefix");
     run_edits(
-        &mut table,
-        vec![
-            (Scheme::Github, GITHUB, "prefix removed", |v| v.replace("sha256=", ""), malformed(GITHUB)),
-            (Scheme::Github, GITHUB, "sha1= instead", |v| v.replace("sha256=", "sha1="), malformed(GITHUB)),
-            (Scheme::Github, GITHUB, "sha256: instead", |v| v.replace("sha256=", "sha256:"), malformed(GITHUB)),
-            (Scheme::Github, GITHUB, "prefix only", |_| "sha256=".into(), bad_encoding(GITHUB)),
-            (Scheme::Github, GITHUB, "prefix twice", |v| format!("sha256={v}"), bad_encoding(GITHUB)),
-            (Scheme::Github, GITHUB, "surrounding spaces", |v| format!("  {v} "), ok(0)),
+        "github sha256= prefix",
+        edits![
+            Github GITHUB "prefix removed":     |v| v.replace("sha256=", "")      => malformed(GITHUB);
+            Github GITHUB "sha1= instead":      |v| v.replace("sha256=", "sha1=") => malformed(GITHUB);
+            Github GITHUB "sha256: instead":    |v| v.replace("sha256=", "sha256:") => malformed(GITHUB);
+            Github GITHUB "prefix only":        |_v| "sha256=".into()              => bad_encoding(GITHUB);
+            Github GITHUB "prefix twice":       |v| format!("sha256={v}")          => bad_encoding(GITHUB);
+            Github GITHUB "surrounding spaces": |v| format!("  {v} ")              => ok(0);
         ],
     );
 }
 
 #[test]
 fn only_unsupported_versions() {
-    let mut table = Table::new("only unsupported signature versions");
     run_edits(
-        &mut table,
-        vec![
-            (Scheme::Stripe, STRIPE, "v0= only", |v| v.replace("v1=", "v0="), unsupported(STRIPE)),
-            (Scheme::Stripe, STRIPE, "v0= and v2=", |v| format!("{},v2=ab", v.replace("v1=", "v0=")), unsupported(STRIPE)),
-            (Scheme::Stripe, STRIPE, "t= only", |_| format!("t={TS_TEXT}"), unsupported(STRIPE)),
-            (Scheme::Stripe, STRIPE, "V1= (case matters)", |v| v.replace("v1=", "V1="), unsupported(STRIPE)),
-            (Scheme::Stripe, STRIPE, "v0= first, then v1=", |v| v.replace(",v1=", ",v0=00,v1="), ok(0)),
-            (Scheme::Standard, STD_SIG, "v1a, only", |v| v.replace("v1,", "v1a,"), unsupported(STD_SIG)),
-            (Scheme::Standard, STD_SIG, "v2, and v1a,", |v| format!("{} v2,abc", v.replace("v1,", "v1a,")), unsupported(STD_SIG)),
-            (Scheme::Standard, STD_SIG, "v1a, first, then v1,", |v| format!("v1a,abc {v}"), ok(0)),
-            (Scheme::Ordergroove, ORDERGROOVE, "ts= only", |_| format!("ts={TS_TEXT}"), unsupported(ORDERGROOVE)),
-            (Scheme::Ordergroove, ORDERGROOVE, "signature= instead of sig=", |v| v.replace("sig=", "signature="), unsupported(ORDERGROOVE)),
+        "only unsupported signature versions",
+        edits![
+            Stripe STRIPE "v0= only":             |v| v.replace("v1=", "v0=")                  => unsupported(STRIPE);
+            Stripe STRIPE "v0= and v2=":          |v| format!("{},v2=ab", v.replace("v1=", "v0=")) => unsupported(STRIPE);
+            Stripe STRIPE "t= only":              |_v| format!("t={TS_TEXT}")                  => unsupported(STRIPE);
+            Stripe STRIPE "V1= (case matters)":   |v| v.replace("v1=", "V1=")                  => unsupported(STRIPE);
+            Stripe STRIPE "v0= first, then v1=":  |v| v.replace(",v1=", ",v0=00,v1=")          => ok(0);
+            Standard STD_SIG "v1a, only":         |v| v.replace("v1,", "v1a,")                 => unsupported(STD_SIG);
+            Standard STD_SIG "v2, and v1a,":      |v| format!("{} v2,abc", v.replace("v1,", "v1a,")) => unsupported(STD_SIG);
+            Standard STD_SIG "v1a, first, then v1,": |v| format!("v1a,abc {v}")                => ok(0);
+            Ordergroove ORDERGROOVE "ts= only":   |_v| format!("ts={TS_TEXT}")                 => unsupported(ORDERGROOVE);
+            Ordergroove ORDERGROOVE "signature= instead of sig=": |v| v.replace("sig=", "signature=") => unsupported(ORDERGROOVE);
         ],
     );
 }
 
 #[test]
 fn malformed_headers() {
-    let mut table = Table::new("malformed headers");
     run_edits(
-        &mut table,
-        vec![
-            (Scheme::Stripe, STRIPE, "no t=", |v| v.replace(&format!("t={TS_TEXT},"), ""), malformed(STRIPE)),
-            (Scheme::Stripe, STRIPE, "non-numeric t=", |v| v.replace(TS_TEXT, "17000000O0"), malformed(STRIPE)),
-            (Scheme::Stripe, STRIPE, "negative t=", |v| v.replace(TS_TEXT, "-1700000000"), malformed(STRIPE)),
-            (Scheme::Stripe, STRIPE, "t=+ sign", |v| v.replace(TS_TEXT, "+1700000000"), malformed(STRIPE)),
-            (Scheme::Stripe, STRIPE, "fractional t=", |v| v.replace(TS_TEXT, "1700000000.5"), malformed(STRIPE)),
-            (Scheme::Stripe, STRIPE, "empty t=", |v| v.replace(TS_TEXT, ""), malformed(STRIPE)),
-            (Scheme::Stripe, STRIPE, "t= beyond i64", |v| v.replace(TS_TEXT, "99999999999999999999"), malformed(STRIPE)),
-            (Scheme::Stripe, STRIPE, "duplicate t=", |v| format!("t={TS_TEXT},{v}"), malformed(STRIPE)),
-            (Scheme::Stripe, STRIPE, "duplicate t=, different", |v| format!("{v},t=1"), malformed(STRIPE)),
-            (Scheme::Stripe, STRIPE, "item without '='", |v| format!("{v},v1"), malformed(STRIPE)),
-            (Scheme::Stripe, STRIPE, "empty value", |_| String::new(), malformed(STRIPE)),
-            (Scheme::Stripe, STRIPE, "spaces around items (accepted)", |v| v.replace(',', " , "), ok(0)),
-            (Scheme::Ordergroove, ORDERGROOVE, "no ts=", |v| v.replace(&format!("ts={TS_TEXT},"), ""), malformed(ORDERGROOVE)),
-            (Scheme::Ordergroove, ORDERGROOVE, "non-numeric ts=", |v| v.replace(TS_TEXT, "abc"), malformed(ORDERGROOVE)),
-            (Scheme::Ordergroove, ORDERGROOVE, "negative ts=", |v| v.replace(TS_TEXT, "-1700000000"), malformed(ORDERGROOVE)),
-            (Scheme::Ordergroove, ORDERGROOVE, "duplicate ts=", |v| format!("ts={TS_TEXT},{v}"), malformed(ORDERGROOVE)),
-            (Scheme::Ordergroove, ORDERGROOVE, "item without '='", |v| format!("{v},sig"), malformed(ORDERGROOVE)),
-            (Scheme::Ordergroove, ORDERGROOVE, "t= instead of ts=", |v| v.replace("ts=", "t="), malformed(ORDERGROOVE)),
-            (Scheme::Standard, STD_TS, "non-numeric timestamp", |_| "abc".into(), malformed(STD_TS)),
-            (Scheme::Standard, STD_TS, "negative timestamp", |_| "-1700000000".into(), malformed(STD_TS)),
-            (Scheme::Standard, STD_TS, "empty timestamp", |_| String::new(), malformed(STD_TS)),
-            (Scheme::Standard, STD_TS, "milliseconds beyond i64", |_| "99999999999999999999".into(), malformed(STD_TS)),
-            (Scheme::Standard, STD_SIG, "no version prefix", |v| v.replace("v1,", ""), malformed(STD_SIG)),
-            (Scheme::Standard, STD_SIG, "empty signature header", |_| String::new(), malformed(STD_SIG)),
-            (Scheme::Standard, STD_SIG, "second entry without version", |v| format!("{v} abc"), malformed(STD_SIG)),
+        "malformed headers",
+        edits![
+            Stripe STRIPE "no t=":                    |v| v.replace(&format!("t={TS_TEXT},"), "") => malformed(STRIPE);
+            Stripe STRIPE "non-numeric t=":           |v| v.replace(TS_TEXT, "17000000O0")   => malformed(STRIPE);
+            Stripe STRIPE "negative t=":              |v| v.replace(TS_TEXT, "-1700000000")  => malformed(STRIPE);
+            Stripe STRIPE "t=+ sign":                 |v| v.replace(TS_TEXT, "+1700000000")  => malformed(STRIPE);
+            Stripe STRIPE "fractional t=":            |v| v.replace(TS_TEXT, "1700000000.5") => malformed(STRIPE);
+            Stripe STRIPE "empty t=":                 |v| v.replace(TS_TEXT, "")             => malformed(STRIPE);
+            Stripe STRIPE "t= beyond i64":            |v| v.replace(TS_TEXT, "99999999999999999999") => malformed(STRIPE);
+            Stripe STRIPE "duplicate t=":             |v| format!("t={TS_TEXT},{v}")         => malformed(STRIPE);
+            Stripe STRIPE "duplicate t=, different":  |v| format!("{v},t=1")                 => malformed(STRIPE);
+            Stripe STRIPE "item without '='":         |v| format!("{v},v1")                  => malformed(STRIPE);
+            Stripe STRIPE "empty value":              |_v| String::new()                     => malformed(STRIPE);
+            Stripe STRIPE "spaces around items (ok)": |v| v.replace(',', " , ")              => ok(0);
+            Ordergroove ORDERGROOVE "no ts=":            |v| v.replace(&format!("ts={TS_TEXT},"), "") => malformed(ORDERGROOVE);
+            Ordergroove ORDERGROOVE "non-numeric ts=":   |v| v.replace(TS_TEXT, "abc")         => malformed(ORDERGROOVE);
+            Ordergroove ORDERGROOVE "negative ts=":      |v| v.replace(TS_TEXT, "-1700000000") => malformed(ORDERGROOVE);
+            Ordergroove ORDERGROOVE "duplicate ts=":     |v| format!("ts={TS_TEXT},{v}")       => malformed(ORDERGROOVE);
+            Ordergroove ORDERGROOVE "item without '='":  |v| format!("{v},sig")                => malformed(ORDERGROOVE);
+            Ordergroove ORDERGROOVE "t= instead of ts=": |v| v.replace("ts=", "t=")            => malformed(ORDERGROOVE);
+            Standard STD_TS "non-numeric timestamp":     |_v| "abc".into()                     => malformed(STD_TS);
+            Standard STD_TS "negative timestamp":        |_v| "-1700000000".into()             => malformed(STD_TS);
+            Standard STD_TS "empty timestamp":           |_v| String::new()                    => malformed(STD_TS);
+            Standard STD_TS "beyond i64":                |_v| "99999999999999999999".into()    => malformed(STD_TS);
+            Standard STD_SIG "no version prefix":        |v| v.replace("v1,", "")              => malformed(STD_SIG);
+            Standard STD_SIG "empty signature header":   |_v| String::new()                    => malformed(STD_SIG);
+            Standard STD_SIG "second entry unversioned": |v| format!("{v} abc")                => malformed(STD_SIG);
         ],
     );
 }
@@ -771,8 +831,16 @@ fn timestamp_window() {
         (Window::Default, TS - 300, ok(0)),
         (Window::Default, TS + far, too_old(far as u64, t)),
         (Window::Default, 0, in_future(TS as u64, t)),
-        (Window::Default, i64::MAX, too_old((i64::MAX - TS) as u64, t)),
-        (Window::Default, i64::MIN, in_future(TS as u64 + (1 << 63), t)),
+        (
+            Window::Default,
+            i64::MAX,
+            too_old((i64::MAX - TS) as u64, t),
+        ),
+        (
+            Window::Default,
+            i64::MIN,
+            in_future(TS as u64 + (1 << 63), t),
+        ),
         (Window::Secs(10), TS + 11, too_old(11, 10)),
         (Window::Secs(10), TS - 11, in_future(11, 10)),
         (Window::Secs(10), TS + 10, ok(0)),
@@ -800,14 +868,20 @@ fn timestamp_window() {
             }
             .build()
             .unwrap();
-            let what = format!("{window:?}, now = ts {:+}", i128::from(now) - i128::from(TS));
+            let what = format!(
+                "{window:?}, now = ts {:+}",
+                i128::from(now) - i128::from(TS)
+            );
             table.row(scheme, &what, run(&v, &valid(scheme), now), expected);
         }
         // The signed timestamp is reported.
         let v = verifier(scheme, &[secret(scheme)]);
         let msg = valid(scheme);
-        let pairs: Vec<(&str, &str)> =
-            msg.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let pairs: Vec<(&str, &str)> = msg
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         let verification = v.verify_parts(pairs.as_slice(), BODY, TS).unwrap();
         assert_eq!(verification.timestamp(), Some(TS), "{scheme}");
         // Timestamp 0 is a valid timestamp.
@@ -818,7 +892,12 @@ fn timestamp_window() {
     for scheme in Scheme::ALL.into_iter().filter(|s| !s.is_timestamped()) {
         let v = verifier(scheme, &[secret(scheme)]);
         for now in [i64::MIN, -1, 0, i64::MAX] {
-            table.row(scheme, &format!("untimed, now = {now}"), run(&v, &valid(scheme), now), ok(0));
+            table.row(
+                scheme,
+                &format!("untimed, now = {now}"),
+                run(&v, &valid(scheme), now),
+                ok(0),
+            );
         }
     }
 }
@@ -850,7 +929,12 @@ fn timestamp_changed_after_signing() {
     // Standard Webhooks also signs the id.
     let v = verifier(Scheme::Standard, &[secret(Scheme::Standard)]);
     let msg = valid(Scheme::Standard).map(STD_ID, |id| format!("{id}x"));
-    table.row(Scheme::Standard, "id changed", run(&v, &msg, TS), mismatch());
+    table.row(
+        Scheme::Standard,
+        "id changed",
+        run(&v, &msg, TS),
+        mismatch(),
+    );
 }
 
 #[test]
@@ -872,7 +956,12 @@ fn rotation_and_several_signatures() {
         let v = verifier(scheme, &[secret(scheme)]);
         table.row(scheme, "sixth of six signatures", run(&v, &msg, TS), ok(0));
         let v = verifier(scheme, &[other(scheme), secret(scheme)]);
-        table.row(scheme, "sixth of six, second secret", run(&v, &msg, TS), ok(1));
+        table.row(
+            scheme,
+            "sixth of six, second secret",
+            run(&v, &msg, TS),
+            ok(1),
+        );
         // The first signature is not even decodable: the second still counts.
         let msg = valid(scheme).map_sig(scheme, |sig| {
             let garbage = "zz";
@@ -893,9 +982,19 @@ fn rotation_and_several_signatures() {
     table.every_scheme(&rows);
     for (scheme, expected) in rows {
         let v = verifier(scheme, &[other(scheme), secret(scheme)]);
-        table.row(scheme, "verifier's second secret", run(&v, &valid(scheme), TS), expected);
+        table.row(
+            scheme,
+            "verifier's second secret",
+            run(&v, &valid(scheme), TS),
+            expected,
+        );
         let v = verifier(scheme, &[secret(scheme), other(scheme)]);
-        table.row(scheme, "verifier's first secret", run(&v, &valid(scheme), TS), ok(0));
+        table.row(
+            scheme,
+            "verifier's first secret",
+            run(&v, &valid(scheme), TS),
+            ok(0),
+        );
     }
 }
 
@@ -923,16 +1022,30 @@ fn invalid_secrets() {
         .collect();
     rows.extend([
         (Scheme::Standard, "whsec_", 0, SecretError::Empty),
-        (Scheme::Standard, "whsec_!!not-base64!!", 0, SecretError::NotBase64),
-        (Scheme::Standard, "whsec_!!not-base64!!", 1, SecretError::NotBase64),
-        (Scheme::Standard, "!!not-base64!!", 0, SecretError::NotBase64),
+        (
+            Scheme::Standard,
+            "whsec_!!not-base64!!",
+            0,
+            SecretError::NotBase64,
+        ),
+        (
+            Scheme::Standard,
+            "whsec_!!not-base64!!",
+            1,
+            SecretError::NotBase64,
+        ),
+        (
+            Scheme::Standard,
+            "!!not-base64!!",
+            0,
+            SecretError::NotBase64,
+        ),
         (Scheme::Linga, "a\r\nb", 0, SecretError::InvalidToken),
     ]);
     let mut failures = Vec::new();
     for (scheme, text, index, source) in rows {
         // `index` valid secrets before the invalid one.
-        let good = vec![secret(scheme); index];
-        let mut secrets = good.clone();
+        let mut secrets = vec![secret(scheme); index];
         secrets.push(text);
         let expected = ConfigError::InvalidSecret {
             index,
@@ -941,7 +1054,9 @@ fn invalid_secrets() {
         let from_verifier = verifier_builder(scheme, &secrets).build().unwrap_err();
         let signer_builder = secrets
             .iter()
-            .fold(Signer::builder(scheme), |builder, text| builder.secret(text));
+            .fold(Signer::builder(scheme), |builder, text| {
+                builder.secret(text)
+            });
         let from_signer = settings_s(scheme, signer_builder).build().unwrap_err();
         for (who, error) in [("verifier", from_verifier), ("signer", from_signer)] {
             if error != expected {
@@ -952,8 +1067,16 @@ fn invalid_secrets() {
         }
         if index == 0 {
             // `Verifier::new` and `Signer::new` (the settings of Square / Linga come later).
-            assert_eq!(Verifier::new(scheme, [text]).unwrap_err(), expected, "{scheme}");
-            assert_eq!(Signer::new(scheme, [text]).unwrap_err(), expected, "{scheme}");
+            assert_eq!(
+                Verifier::new(scheme, [text]).unwrap_err(),
+                expected,
+                "{scheme}"
+            );
+            assert_eq!(
+                Signer::new(scheme, [text]).unwrap_err(),
+                expected,
+                "{scheme}"
+            );
         }
     }
     assert!(failures.is_empty(), "failed rows:\n{}", failures.join("\n"));
@@ -964,19 +1087,40 @@ fn linga_token() {
     let mut table = Table::new("linga token");
     let s = Scheme::Linga;
     let v = verifier(s, &[secret(s)]);
-    let rows: Vec<(&str, fn(&str) -> String, Outcome)> = vec![
-        ("another token", |_| "linga-wr0ng-S9y".into(), token_mismatch()),
+    let rows: Vec<(&str, Edit, Outcome)> = vec![
+        (
+            "another token",
+            |_| "linga-wr0ng-S9y".into(),
+            token_mismatch(),
+        ),
         ("uppercased token", str::to_uppercase, token_mismatch()),
-        ("token prefix", |t| t[..t.len() - 1].into(), token_mismatch()),
-        ("token plus a character", |t| format!("{t}x"), token_mismatch()),
+        (
+            "token prefix",
+            |t| t[..t.len() - 1].into(),
+            token_mismatch(),
+        ),
+        (
+            "token plus a character",
+            |t| format!("{t}x"),
+            token_mismatch(),
+        ),
         ("empty value", |_| String::new(), token_mismatch()),
-        ("token with surrounding spaces", |t| format!(" {t}  "), ok(0)),
+        (
+            "token with surrounding spaces",
+            |t| format!(" {t}  "),
+            ok(0),
+        ),
     ];
     for (what, edit, expected) in rows {
         table.row(s, what, run(&v, &valid(s).map(LINGA, edit), TS), expected);
     }
     let msg = valid(s).rename(LINGA, "x-linga-tokens");
-    table.row(s, "token under another header", run(&v, &msg, TS), missing(LINGA));
+    table.row(
+        s,
+        "token under another header",
+        run(&v, &msg, TS),
+        missing(LINGA),
+    );
     let v = verifier(s, &[other(s), secret(s)]);
     table.row(s, "second configured token", run(&v, &valid(s), TS), ok(1));
 }
@@ -993,12 +1137,32 @@ fn svix_alias_headers() {
     let upper = svix(valid(s)).rename_all(|name| name.to_uppercase());
     table.row(s, "SVIX-* uppercase", run(&v, &upper, TS), ok(0));
     let msg = svix(valid(s)).map("svix-timestamp", |_| "abc".into());
-    table.row(s, "malformed svix-timestamp", run(&v, &msg, TS), malformed("svix-timestamp"));
+    table.row(
+        s,
+        "malformed svix-timestamp",
+        run(&v, &msg, TS),
+        malformed("svix-timestamp"),
+    );
     let msg = svix(valid(s)).map("svix-signature", |v| v.replace("v1,", "v1a,"));
-    table.row(s, "svix-signature v1a only", run(&v, &msg, TS), unsupported("svix-signature"));
+    table.row(
+        s,
+        "svix-signature v1a only",
+        run(&v, &msg, TS),
+        unsupported("svix-signature"),
+    );
     let msg = svix(valid(s)).remove("svix-signature");
-    table.row(s, "no signature header", run(&v, &msg, TS), missing(STD_SIG));
-    table.row(s, "svix, too old", run(&v, &svix(valid(s)), TS + 301), too_old(301, 300));
+    table.row(
+        s,
+        "no signature header",
+        run(&v, &msg, TS),
+        missing(STD_SIG),
+    );
+    table.row(
+        s,
+        "svix, too old",
+        run(&v, &svix(valid(s)), TS + 301),
+        too_old(301, 300),
+    );
     // webhook-* wins over svix-*: a bad webhook-signature is not rescued by a good svix one.
     let good = valid(s).sig(s);
     let msg = valid(s)
@@ -1063,12 +1227,16 @@ fn mipos_base64_signatures() {
     let shopify = shopify.sign(&Message::new(BODY)).unwrap();
     assert_eq!(shopify.signature(), b64);
     let base64_msg = valid(s).map(MIPOS, |_| b64.clone());
-    let wrong_b64 = BASE64.encode(
-        hex::decode(signed_with(s, &[wrong(s)], BODY, TS).sig(s)).unwrap(),
-    );
+    let wrong_b64 =
+        BASE64.encode(hex::decode(signed_with(s, &[wrong(s)], BODY, TS).sig(s)).unwrap());
 
     let strict = verifier(s, &[secret(s)]);
-    table.row(s, "base64, default", run(&strict, &base64_msg, TS), bad_encoding(MIPOS));
+    table.row(
+        s,
+        "base64, default",
+        run(&strict, &base64_msg, TS),
+        bad_encoding(MIPOS),
+    );
     table.row(s, "hex, default", run(&strict, &valid(s), TS), ok(0));
 
     let lenient = verifier_builder(s, &[secret(s)])
@@ -1076,15 +1244,40 @@ fn mipos_base64_signatures() {
         .build()
         .unwrap();
     table.row(s, "base64, accepted", run(&lenient, &base64_msg, TS), ok(0));
-    table.row(s, "hex, base64 accepted", run(&lenient, &valid(s), TS), ok(0));
+    table.row(
+        s,
+        "hex, base64 accepted",
+        run(&lenient, &valid(s), TS),
+        ok(0),
+    );
     let msg = valid(s).map(MIPOS, |_| wrong_b64.clone());
-    table.row(s, "wrong-secret base64", run(&lenient, &msg, TS), mismatch());
+    table.row(
+        s,
+        "wrong-secret base64",
+        run(&lenient, &msg, TS),
+        mismatch(),
+    );
     let msg = base64_msg.clone().flip_bit(3);
-    table.row(s, "base64, flipped body bit", run(&lenient, &msg, TS), mismatch());
+    table.row(
+        s,
+        "base64, flipped body bit",
+        run(&lenient, &msg, TS),
+        mismatch(),
+    );
     let msg = valid(s).map(MIPOS, |_| "!!".repeat(22));
-    table.row(s, "neither hex nor base64", run(&lenient, &msg, TS), bad_encoding(MIPOS));
+    table.row(
+        s,
+        "neither hex nor base64",
+        run(&lenient, &msg, TS),
+        bad_encoding(MIPOS),
+    );
     let msg = valid(s).map(MIPOS, |_| b64[..40].to_owned());
-    table.row(s, "truncated base64", run(&lenient, &msg, TS), bad_encoding(MIPOS));
+    table.row(
+        s,
+        "truncated base64",
+        run(&lenient, &msg, TS),
+        bad_encoding(MIPOS),
+    );
 }
 
 #[test]
@@ -1105,7 +1298,12 @@ fn square_notification_url() {
             .notification_url(url)
             .build()
             .unwrap();
-        table.row(s, &format!("verifier url {url:?}"), run(&v, &valid(s), TS), expected);
+        table.row(
+            s,
+            &format!("verifier url {url:?}"),
+            run(&v, &valid(s), TS),
+            expected,
+        );
     }
     // Square signs the URL followed by the body: moving bytes between them is not detected,
     // which is the scheme's design (the URL is configured, never read from the request).
@@ -1116,7 +1314,12 @@ fn square_notification_url() {
         .unwrap();
     let mut msg = valid(s);
     msg.body.insert(0, URL.as_bytes()[URL.len() - 1]);
-    table.row(s, "last url byte moved to the body", run(&v, &msg, TS), ok(0));
+    table.row(
+        s,
+        "last url byte moved to the body",
+        run(&v, &msg, TS),
+        ok(0),
+    );
     let v = Verifier::builder(s).secret(secret(s)).build().unwrap_err();
     assert_eq!(v, ConfigError::MissingNotificationUrl);
 }
@@ -1147,6 +1350,11 @@ fn secret_sent_as_the_signature() {
         };
         let msg = valid(scheme).map(sig_header(scheme), |_| sent.to_owned());
         // `run` asserts that Display and Debug show no secret.
-        table.row(scheme, "secret as header value", run(&v, &msg, TS), expected);
+        table.row(
+            scheme,
+            "secret as header value",
+            run(&v, &msg, TS),
+            expected,
+        );
     }
 }

@@ -14,7 +14,8 @@ pub enum SecretError {
     /// A Standard Webhooks secret whose text after `whsec_` is not valid base64.
     #[error("secret is not valid base64 after the whsec_ prefix")]
     NotBase64,
-    /// A Linga token that cannot be sent as an HTTP header value (control characters, CR/LF).
+    /// A Linga token that cannot be sent as an HTTP header value (control characters, CR/LF,
+    /// or whitespace around it, which HTTP strips).
     #[error("token is not a valid http header value")]
     InvalidToken,
     /// The MAC refused the key (HMAC accepts every length, so this is not expected).

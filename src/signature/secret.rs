@@ -120,7 +120,8 @@ impl Secret {
                 keyed_for(scheme, &key)?
             }
             KeyRule::Token => {
-                if http::HeaderValue::from_str(text).is_err() {
+                // HTTP strips whitespace around header values: such a token could never match.
+                if http::HeaderValue::from_str(text).is_err() || text.trim_ascii() != text {
                     return Err(SecretError::InvalidToken);
                 }
                 Keyed::Token
