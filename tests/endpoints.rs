@@ -500,3 +500,22 @@ fn standard_webhooks_headers_on_the_request() {
         RequestError::Sign(_)
     ));
 }
+
+/// Every JSON example in the README's "Endpoint JSON" section is a valid endpoint.
+#[test]
+fn readme_endpoint_examples_are_valid() {
+    let readme = include_str!("../README.md");
+    let section = readme.split("### Endpoint JSON").nth(1).unwrap();
+    let section = section.split("\n## ").next().unwrap();
+    let blocks: Vec<&str> = section
+        .split("```json")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert_eq!(blocks.len(), 5);
+    for block in blocks {
+        let endpoint: Endpoint =
+            serde_json::from_str(block).unwrap_or_else(|e| panic!("{e}: {block}"));
+        assert!(endpoint.is_enabled());
+    }
+}
