@@ -249,11 +249,13 @@ impl TryFrom<EndpointConfig> for Endpoint {
             }
         }
         let mut headers = Vec::new();
-        let mut push = |name: &str, value: &str| -> Result<(), EndpointError> {
+        // `sensitive`: credentials print as `Sensitive` in `Debug` (and HTTP/2 never indexes them).
+        let mut push = |name: &str, value: &str, sensitive: bool| -> Result<(), EndpointError> {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| EndpointError::InvalidHeaderName(name.to_owned()))?;
-            let value = HeaderValue::from_str(value)
+            let mut value = HeaderValue::from_str(value)
                 .map_err(|_| EndpointError::InvalidHeaderValue(name.to_owned()))?;
+            value.set_sensitive(sensitive);
             headers.push((header, value));
             Ok(())
         };
@@ -270,7 +272,7 @@ impl TryFrom<EndpointConfig> for Endpoint {
                 };
                 signer = Some(builder.build()?);
             }
-            Auth::StaticHeader { name, value } => push(name, value.expose())?,
+            Auth::StaticHeader { name, value } => push(name, value.expose(), true)?,
             Auth::Basic { username, password } => {
                 if username.contains(':') {
                     return Err(EndpointError::InvalidHeaderValue(
@@ -279,16 +281,18 @@ impl TryFrom<EndpointConfig> for Endpoint {
                 }
                 let credentials =
                     STANDARD.encode(format!("{username}:{}", password.expose()).as_bytes());
-                push("authorization", &format!("Basic {credentials}"))?;
+                push("authorization", &format!("Basic {credentials}"), true)?;
             }
-            Auth::Bearer { token } => push("authorization", &format!("Bearer {}", token.expose()))?,
+            Auth::Bearer { token } => {
+                push("authorization", &format!("Bearer {}", token.expose()), true)?;
+            }
             Auth::None => {}
         }
         if let Vendor::Revel { instance } = &config.vendor {
-            push("x-revel-instance", instance)?;
+            push("x-revel-instance", instance, false)?;
         }
         for header in &config.headers {
-            push(&header.name, &header.value)?;
+            push(&header.name, &header.value, false)?;
         }
         Ok(Endpoint {
             config,

@@ -125,3 +125,44 @@ fn other_events() {
         );
     }
 }
+
+#[test]
+fn customer_rewards_and_availability_values() {
+    use pos_webhooks::revel::{Customer, ItemAvailability, RewardsCard};
+    let customer: Customer = round_trip(include_bytes!(
+        "fixtures/example-revel-customer-created.json"
+    ));
+    assert_eq!(customer.id, Some(2192));
+    assert_eq!(customer.first_name.as_deref(), Some("firstName"));
+    let address = &customer.addresses.as_ref().unwrap()[0];
+    assert_eq!(address.city.as_deref(), Some("New York"));
+    assert_eq!(address.zipcode.as_deref(), Some("10005"));
+    assert!(address.primary_shipping.unwrap().get());
+    assert_eq!(
+        customer.created_date.as_ref().unwrap().microsecond(),
+        913408
+    );
+    assert_eq!(
+        customer.reward_card_numbers.as_deref(),
+        Some(&["1231231234".to_owned()][..])
+    );
+    assert!(customer.is_null("birth_date"));
+    assert_eq!(customer.resource_uri.as_ref().unwrap().id(), Some(2192));
+
+    let card: RewardsCard = round_trip(include_bytes!(
+        "fixtures/example-revel-rewardcard-created.json"
+    ));
+    assert_eq!(card.number.as_deref(), Some("123321"));
+    let points = card.reward_points.as_ref().unwrap();
+    assert_eq!(*points.points_by_items.as_ref().unwrap(), dec("0"));
+    assert_eq!(card.created_by.as_ref().unwrap().resource(), Some("User"));
+
+    let item: ItemAvailability =
+        round_trip(include_bytes!("fixtures/example-revel-inout-stock.json"));
+    assert_eq!(item.barcode.as_deref(), Some("100001009367"));
+    assert_eq!(item.id, Some(622335));
+    assert!(!item.instock.unwrap().get());
+    // An unknown item type is kept.
+    let other: ItemAvailability = round_trip(br#"{"id":1,"instock":true,"type":"ingredient"}"#);
+    assert_eq!(other.kind, Some(ItemType::Other("ingredient".into())));
+}

@@ -23,7 +23,7 @@ json_object! {
         /// Id.
         "id" => id: i64,
         /// Number.
-        "number" => number: Money,
+        "number" => number: String,
         /// Payment type.
         "payment_type" => payment_type: i64,
         /// Resource uri.
