@@ -283,15 +283,23 @@ impl Decimal {
         if int_part.is_empty() && frac_part.is_empty() {
             return Err(invalid());
         }
+        // Accumulated with its sign, so that every i128 (i128::MIN included) reads back.
         let mut mantissa: i128 = 0;
         for b in int_part.iter().chain(frac_part) {
-            let digit = b
-                .checked_sub(b'0')
-                .filter(|d| *d <= 9)
-                .ok_or_else(invalid)?;
+            let digit = i128::from(
+                b.checked_sub(b'0')
+                    .filter(|d| *d <= 9)
+                    .ok_or_else(invalid)?,
+            );
             mantissa = mantissa
                 .checked_mul(10)
-                .and_then(|m| m.checked_add(i128::from(digit)))
+                .and_then(|m| {
+                    if negative {
+                        m.checked_sub(digit)
+                    } else {
+                        m.checked_add(digit)
+                    }
+                })
                 .ok_or_else(out_of_range)?;
         }
         let mut scale = i64::try_from(frac_part.len()).map_err(|_| out_of_range())?;
@@ -334,10 +342,7 @@ impl Decimal {
             .ok()
             .filter(|s| *s <= MAX_SCALE)
             .ok_or_else(out_of_range)?;
-        Ok(Decimal {
-            mantissa: if negative { -mantissa } else { mantissa },
-            scale,
-        })
+        Ok(Decimal { mantissa, scale })
     }
 }
 

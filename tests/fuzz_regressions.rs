@@ -1,0 +1,24 @@
+//! Inputs the fuzzers found (FUZZING.md), kept as regression tests.
+
+use pos_webhooks::Decimal;
+use pos_webhooks::revel::OrderAllInOne;
+
+/// fuzz target `parse`: a price of -2^64 times a quantity of 2^63 is exactly i128::MIN, whose
+/// text did not parse back ("out of range"), breaking Display → parse.
+#[test]
+fn parse_decimal_i128_min() {
+    let input = include_bytes!("fuzz_regressions/parse-decimal-i128-min.bin");
+    let order: OrderAllInOne = pos_webhooks::parse_json(input).unwrap();
+    let total = order.items_total().unwrap();
+    assert_eq!(total.mantissa(), i128::MIN);
+    let again: Decimal = total.to_string().parse().unwrap();
+    assert_eq!(again, total);
+    assert_eq!(total.to_string(), "-170141183460469231731687303715884105728");
+    // One more is out of range, as an error.
+    assert!("-170141183460469231731687303715884105729".parse::<Decimal>().is_err());
+    assert!("170141183460469231731687303715884105728".parse::<Decimal>().is_err());
+    assert_eq!(
+        "170141183460469231731687303715884105727".parse::<Decimal>().unwrap().mantissa(),
+        i128::MAX
+    );
+}
