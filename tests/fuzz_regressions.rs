@@ -13,12 +13,26 @@ fn parse_decimal_i128_min() {
     assert_eq!(total.mantissa(), i128::MIN);
     let again: Decimal = total.to_string().parse().unwrap();
     assert_eq!(again, total);
-    assert_eq!(total.to_string(), "-170141183460469231731687303715884105728");
-    // One more is out of range, as an error.
-    assert!("-170141183460469231731687303715884105729".parse::<Decimal>().is_err());
-    assert!("170141183460469231731687303715884105728".parse::<Decimal>().is_err());
     assert_eq!(
-        "170141183460469231731687303715884105727".parse::<Decimal>().unwrap().mantissa(),
+        total.to_string(),
+        "-170141183460469231731687303715884105728"
+    );
+    // One more is out of range, as an error.
+    assert!(
+        "-170141183460469231731687303715884105729"
+            .parse::<Decimal>()
+            .is_err()
+    );
+    assert!(
+        "170141183460469231731687303715884105728"
+            .parse::<Decimal>()
+            .is_err()
+    );
+    assert_eq!(
+        "170141183460469231731687303715884105727"
+            .parse::<Decimal>()
+            .unwrap()
+            .mantissa(),
         i128::MAX
     );
 }
