@@ -1,62 +1,107 @@
-//! Parsing beside `serde_json::Value` and the `IgnoredAny` validation floor.
+//! Parsing beside `serde_json::Value` and the `IgnoredAny` validation floor; serializing beside
+//! serializing a `Value`.
 //!
 //! ```text
 //! cargo bench --bench parse
 //! ```
+//!
+//! Group `parse`:
+//! - `revel-order/<impl>`: a Revel order of about 9 KiB (the finalized-order fixture with more
+//!   items), `<impl>` = `pos-webhooks` (`serde_json::from_slice::<revel::OrderAllInOne>`, the
+//!   lossless typed model), `serde-json-value` (`from_slice::<Value>`), `serde-json-ignored`
+//!   (`from_slice::<IgnoredAny>`: validation only, the floor);
+//! - `mipos-order/<impl>`: the same for a miPOS order of about 4 KiB (`mipos::Order`);
+//! - `serialize/revel-order/<impl>` and `serialize/mipos-order/<impl>`: `serde_json::to_vec` of
+//!   the parsed model (`pos-webhooks`) and of the parsed `Value` (`serde-json-value`).
 
 use std::hint::black_box;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use pos_webhooks::revel::OrderAllInOne;
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
+use pos_webhooks::{mipos, revel};
+use serde::Serialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 
-/// The seed order with more items, about 9 KiB.
-fn revel_order() -> Vec<u8> {
-    let seed: Value = serde_json::from_slice(include_bytes!(
-        "../tests/fixtures/example-revel-order-finalized.json"
-    ))
-    .expect("fixture");
+/// `seed` with copies of its first item appended (`renumber`ed with the item's index) until
+/// it is at least `target` bytes of compact JSON.
+fn grow(seed: &[u8], target: usize, renumber: impl Fn(&mut Value, usize)) -> Vec<u8> {
+    let seed: Value = serde_json::from_slice(seed).expect("fixture");
     let mut order = seed.clone();
     let item = seed["items"][0].clone();
-    while serde_json::to_vec(&order).map_or(0, |v| v.len()) < 9 * 1024 {
+    while serde_json::to_vec(&order).map_or(0, |v| v.len()) < target {
+        let items = order["items"].as_array_mut().expect("items");
         let mut next = item.clone();
-        next["id"] = Value::from(1630 + order["items"].as_array().map_or(0, Vec::len));
-        if let Some(items) = order["items"].as_array_mut() {
-            items.push(next);
-        }
+        renumber(&mut next, items.len());
+        items.push(next);
     }
     serde_json::to_vec(&order).expect("serialize")
 }
 
+/// The seed order with more items, about 9 KiB.
+fn revel_order() -> Vec<u8> {
+    grow(
+        include_bytes!("../tests/fixtures/example-revel-order-finalized.json"),
+        9 * 1024,
+        |item, n| item["id"] = Value::from(1630 + n),
+    )
+}
+
+/// The seed order with more items, about 4 KiB.
+fn mipos_order() -> Vec<u8> {
+    grow(
+        include_bytes!("../tests/fixtures/example-mipos-order.json"),
+        4 * 1024,
+        |item, n| item["external_id"] = Value::from((13753 + n).to_string()),
+    )
+}
+
+fn bench_order<T: DeserializeOwned + Serialize>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    order: &[u8],
+) {
+    group.throughput(Throughput::Bytes(order.len() as u64));
+    group.bench_with_input(BenchmarkId::new(name, "pos-webhooks"), order, |b, o| {
+        b.iter(|| serde_json::from_slice::<T>(black_box(o)).expect("parse"))
+    });
+    group.bench_with_input(BenchmarkId::new(name, "serde-json-value"), order, |b, o| {
+        b.iter(|| serde_json::from_slice::<Value>(black_box(o)).expect("parse"))
+    });
+    group.bench_with_input(
+        BenchmarkId::new(name, "serde-json-ignored"),
+        order,
+        |b, o| b.iter(|| serde_json::from_slice::<IgnoredAny>(black_box(o)).expect("parse")),
+    );
+
+    let model: T = serde_json::from_slice(order).expect("parse");
+    let value: Value = serde_json::from_slice(order).expect("parse");
+    // Lossless: the model serializes back to the same JSON value.
+    let back: Value =
+        serde_json::from_slice(&serde_json::to_vec(&model).expect("serialize")).expect("reparse");
+    assert_eq!(
+        back, value,
+        "{name}: the model is not lossless on the bench input"
+    );
+    let serialize = format!("serialize/{name}");
+    group.bench_with_input(
+        BenchmarkId::new(&serialize, "pos-webhooks"),
+        &model,
+        |b, m| b.iter(|| serde_json::to_vec(black_box(m)).expect("serialize")),
+    );
+    group.bench_with_input(
+        BenchmarkId::new(&serialize, "serde-json-value"),
+        &value,
+        |b, v| b.iter(|| serde_json::to_vec(black_box(v)).expect("serialize")),
+    );
+}
+
 fn parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse");
-    let order = revel_order();
-    group.throughput(Throughput::Bytes(order.len() as u64));
-    group.bench_with_input(
-        BenchmarkId::new("revel-order", "pos-webhooks"),
-        &order,
-        |b, o| b.iter(|| serde_json::from_slice::<OrderAllInOne>(black_box(o)).expect("parse")),
-    );
-    group.bench_with_input(
-        BenchmarkId::new("revel-order", "serde-json-value"),
-        &order,
-        |b, o| b.iter(|| serde_json::from_slice::<Value>(black_box(o)).expect("parse")),
-    );
-    group.bench_with_input(
-        BenchmarkId::new("revel-order", "serde-json-ignored"),
-        &order,
-        |b, o| {
-            b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(o)).expect("parse"))
-        },
-    );
-    let model: OrderAllInOne = serde_json::from_slice(&order).expect("parse");
-    let value: Value = serde_json::from_slice(&order).expect("parse");
-    group.bench_function("serialize/revel-order/pos-webhooks", |b| {
-        b.iter(|| serde_json::to_vec(black_box(&model)).expect("serialize"))
-    });
-    group.bench_function("serialize/revel-order/serde-json-value", |b| {
-        b.iter(|| serde_json::to_vec(black_box(&value)).expect("serialize"))
-    });
+    bench_order::<revel::OrderAllInOne>(&mut group, "revel-order", &revel_order());
+    bench_order::<mipos::Order>(&mut group, "mipos-order", &mipos_order());
     group.finish();
 }
 

@@ -1,20 +1,35 @@
-//! Verification beside its floor: a pre-keyed RustCrypto HMAC over the same bytes.
+//! Verification beside its floor (a pre-keyed RustCrypto HMAC over the same bytes) and beside
+//! the peer Standard Webhooks verifiers; signing and building a request.
 //!
 //! ```text
 //! cargo bench --bench verify
 //! ```
 //!
-//! Group `verify`, ids `<name>/<bytes>`: ours (`revel`, `mipos`, `github`, `standard`, `stripe`,
-//! `ordergroove`, HeaderMap input, success path) and the floor (`raw-hmac-sha1`,
-//! `raw-hmac-sha256`: hex-decode the header into a stack buffer, `verify_slice`).
+//! Group `verify`, ids `<name>/<bytes>` for 256, 4096 and 65536 bytes of ASCII JSON:
+//! - ours: `revel`, `mipos`, `github`, `standard`, `stripe`, `ordergroove` (HeaderMap input,
+//!   success path);
+//! - the floor: `raw-hmac-sha1`, `raw-hmac-sha256` (hex-decode the header into a stack buffer,
+//!   `verify_slice`);
+//! - peers: `svix` (`svix::webhooks::Webhook::verify`) and `standardwebhooks`
+//!   (`standardwebhooks::Webhook::verify`), on the very request `standard` verifies (same
+//!   secret, id, timestamp, body, `webhook-*` headers).
+//!
+//! The peers read the system clock and accept 5 minutes either way, so for each size the
+//! Standard request is signed with the current time, and `standard`, `svix` and
+//! `standardwebhooks` run back to back right after (about 30 s with criterion's defaults), our
+//! `standard` verifying with `now` = that timestamp.
+//!
+//! Group `sign`: every scheme at 4096 bytes (`<scheme>/4096`), and `request/4096`: the whole
+//! outgoing `http::Request` of a Standard Webhooks endpoint (`Endpoint::request`).
 
 use std::hint::black_box;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hmac::{Hmac, KeyInit, Mac};
 use http::HeaderMap;
-use pos_webhooks::{Message, Scheme, Signer, Verifier};
+use pos_webhooks::{Auth, Endpoint, Message, OutgoingEvent, Scheme, Signer, Verifier};
 
 const SIZES: [usize; 3] = [256, 4096, 65536];
 const NOW: i64 = 1_700_000_000;
@@ -46,10 +61,19 @@ fn secret(scheme: Scheme) -> &'static str {
     }
 }
 
-fn signed_headers(scheme: Scheme, body: &[u8]) -> HeaderMap {
+/// The current unix time, for the peers, which check the timestamp against the system clock.
+fn unix_now() -> i64 {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    i64::try_from(secs).expect("time fits i64")
+}
+
+fn signed_headers(scheme: Scheme, body: &[u8], timestamp: i64) -> HeaderMap {
     let signer = Signer::new(scheme, [secret(scheme)]).expect("signer");
     let signed = signer
-        .sign(&Message::new(body).id("msg_bench").timestamp(NOW))
+        .sign(&Message::new(body).id("msg_bench").timestamp(timestamp))
         .expect("sign");
     let mut headers = HeaderMap::new();
     signed.insert_into(&mut headers).expect("headers");
@@ -66,12 +90,11 @@ fn verify(c: &mut Criterion) {
             Scheme::Revel,
             Scheme::Mipos,
             Scheme::Github,
-            Scheme::Standard,
             Scheme::Stripe,
             Scheme::Ordergroove,
         ] {
             let verifier = Verifier::new(scheme, [secret(scheme)]).expect("verifier");
-            let headers = signed_headers(scheme, &body);
+            let headers = signed_headers(scheme, &body, NOW);
             group.bench_with_input(BenchmarkId::new(scheme.name(), len), &body, |b, body| {
                 b.iter(|| {
                     verifier
@@ -121,6 +144,44 @@ fn verify(c: &mut Criterion) {
                 })
             },
         );
+
+        // One Standard Webhooks request, signed now, for ours and both peers.
+        let now = unix_now();
+        let headers = signed_headers(Scheme::Standard, &body, now);
+        let standard =
+            Verifier::new(Scheme::Standard, [secret(Scheme::Standard)]).expect("verifier");
+        let svix = svix::webhooks::Webhook::new(secret(Scheme::Standard)).expect("svix secret");
+        let standardwebhooks =
+            standardwebhooks::Webhook::new(secret(Scheme::Standard)).expect("secret");
+        svix.verify(&body, &headers)
+            .expect("svix accepts our signature");
+        standardwebhooks
+            .verify(&body, &headers)
+            .expect("standardwebhooks accepts our signature");
+        group.bench_with_input(BenchmarkId::new("standard", len), &body, |b, body| {
+            b.iter(|| {
+                standard
+                    .verify(black_box(&headers), black_box(body.clone()), now)
+                    .expect("valid")
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("svix", len), &body, |b, body| {
+            b.iter(|| {
+                svix.verify(black_box(body), black_box(&headers))
+                    .expect("valid (or the 5-minute tolerance ran out: shorten the run)")
+            })
+        });
+        group.bench_with_input(
+            BenchmarkId::new("standardwebhooks", len),
+            &body,
+            |b, body| {
+                b.iter(|| {
+                    standardwebhooks
+                        .verify(black_box(body), black_box(&headers))
+                        .expect("valid (or the 5-minute tolerance ran out: shorten the run)")
+                })
+            },
+        );
     }
     group.finish();
 }
@@ -150,6 +211,22 @@ fn sign(c: &mut Criterion) {
             })
         });
     }
+
+    let endpoint = Endpoint::builder("https://partner.example/hooks")
+        .auth(Auth::Signature {
+            scheme: Scheme::Standard,
+            secrets: vec![secret(Scheme::Standard).into()],
+        })
+        .build()
+        .expect("endpoint");
+    let event = OutgoingEvent::new("order.finalized", body);
+    group.bench_with_input(BenchmarkId::new("request", 4096), &event, |b, event| {
+        b.iter(|| {
+            endpoint
+                .request(black_box(event), NOW, "msg_bench")
+                .expect("request")
+        })
+    });
     group.finish();
 }
 

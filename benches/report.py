@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Prints the benchmark table of BENCHMARKS.md from criterion's results (stdlib only).
+
+    cargo bench --bench verify --bench parse --bench filter
+    python3 benches/report.py            # reads target/criterion
+    python3 benches/report.py --machine  # also prints CPU, cores and rustc version
+    python3 benches/report.py path/to/target/criterion
+
+For every id it reads `<id>/new/estimates.json` (`median.point_estimate`, nanoseconds) and
+prints the median, the ratio the goal is about and whether the goal holds. Ids missing from
+the results are listed as `missing` (and the exit status is 1), so a partial or renamed run
+is never mistaken for a full one.
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+
+SIZES = (256, 4096, 65536)
+OURS = ("revel", "mipos", "github", "standard", "stripe", "ordergroove")
+PEERS = ("svix", "standardwebhooks")
+SCHEMES = ("revel", "mipos", "linga", "ordergroove", "standard", "stripe", "github",
+           "shopify", "square")
+ORDERS = ("revel-order", "mipos-order")
+IMPLS = ("pos-webhooks", "serde-json-value", "serde-json-ignored")
+FILTER_SIZES = (1, 10, 100)
+# Each `filter/match/<n>` iteration does two matches (a hit and a miss).
+MATCHES_PER_ITER = 2
+# "Flat from 1 to 100 patterns": match/100 within this factor of match/1.
+FLAT = 1.25
+
+
+def ids():
+    """Every id of the suite, in table order."""
+    out = []
+    for n in SIZES:
+        out += [f"verify/{name}/{n}" for name in OURS]
+        out += [f"verify/raw-hmac-sha1/{n}", f"verify/raw-hmac-sha256/{n}"]
+        out += [f"verify/{peer}/{n}" for peer in PEERS]
+    for order in ORDERS:
+        out += [f"parse/{order}/{impl}" for impl in IMPLS]
+        out += [f"parse/serialize/{order}/{impl}" for impl in IMPLS[:2]]
+    out += [f"filter/match/{n}" for n in FILTER_SIZES]
+    out += [f"sign/{scheme}/4096" for scheme in SCHEMES] + ["sign/request/4096"]
+    return out
+
+
+def load(root):
+    """full_id -> (median ns, throughput dict or None), from every `new/` result under root."""
+    results = {}
+    for directory, _, files in os.walk(root):
+        if os.path.basename(directory) != "new" or "estimates.json" not in files:
+            continue
+        with open(os.path.join(directory, "benchmark.json")) as f:
+            bench = json.load(f)
+        with open(os.path.join(directory, "estimates.json")) as f:
+            median = json.load(f)["median"]["point_estimate"]
+        results[bench["full_id"]] = (median, bench.get("throughput"))
+    return results
+
+
+def fmt_time(ns):
+    if ns < 1_000:
+        return f"{ns:.1f} ns"
+    if ns < 1_000_000:
+        return f"{ns / 1_000:.2f} µs"
+    return f"{ns / 1_000_000:.2f} ms"
+
+
+def fmt_rate(ns, throughput):
+    if not throughput:
+        return ""
+    if "Bytes" in throughput:
+        return f"{throughput['Bytes'] / ns * 1e9 / 2**20:,.0f} MiB/s"
+    if "Elements" in throughput:
+        return f"{throughput['Elements'] / ns * 1e9 / 1e6:,.1f} M/s"
+    return ""
+
+
+def goal(full_id, med):
+    """(ratio text, goal text, passed or None) for one id; med(id) gives a median or None."""
+    parts = full_id.split("/")
+    group = parts[0]
+    this = med(full_id)
+    if group == "verify":
+        name, n = parts[1], int(parts[2])
+        if name in OURS:
+            floor = "raw-hmac-sha1" if name == "revel" else "raw-hmac-sha256"
+            base = med(f"verify/{floor}/{n}")
+            limit = 1.5 if n == 256 else 1.10
+            if base is None:
+                return "", "", None
+            ratio = this / base
+            return f"{ratio:.2f}× {floor}", f"≤ {limit:.2f}×", ratio <= limit
+        if name in PEERS:
+            ours = med(f"verify/standard/{n}")
+            if ours is None:
+                return "", "", None
+            ratio = this / ours
+            want = {256: 3.0, 4096: 4.0}.get(n)
+            text = f"standard {ratio:.2f}× faster"
+            if want is None:
+                return text, "(no goal)", None
+            return text, f"≥ {want:.0f}×", ratio >= want
+        return "", "", None
+    if group == "parse":
+        if parts[1] == "serialize":
+            order, impl = parts[2], parts[3]
+            if impl != "pos-webhooks":
+                return "", "", None
+            base = med(f"parse/serialize/{order}/serde-json-value")
+            if base is None:
+                return "", "", None
+            ratio = this / base
+            return f"{ratio:.2f}× Value", "≤ 1.50×", ratio <= 1.5
+        order, impl = parts[1], parts[2]
+        if impl != "pos-webhooks":
+            return "", "", None
+        value = med(f"parse/{order}/serde-json-value")
+        ignored = med(f"parse/{order}/serde-json-ignored")
+        if value is None:
+            return "", "", None
+        speedup = value / this
+        text = f"{speedup:.2f}× faster than Value"
+        if ignored is not None:
+            text += f", {this / ignored:.2f}× IgnoredAny"
+        if order == "revel-order":
+            return text, "≥ 1.50× faster", speedup >= 1.5
+        return text, "(no goal)", None
+    if group == "filter":
+        per_match = this / MATCHES_PER_ITER
+        text = f"{per_match:.1f} ns/match"
+        ok = per_match <= 50
+        first = med(f"filter/match/{FILTER_SIZES[0]}")
+        if first is not None and full_id != f"filter/match/{FILTER_SIZES[0]}":
+            flat = this / first
+            text += f", {flat:.2f}× match/1"
+            ok = ok and flat <= FLAT
+            return text, f"≤ 50 ns, ≤ {FLAT}× match/1", ok
+        return text, "≤ 50 ns", ok
+    return "", "", None
+
+
+def machine():
+    model = "unknown"
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in lscpu.splitlines():
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    try:
+        rustc = subprocess.run(["rustc", "-V"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        rustc = "unknown"
+    return [f"- CPU: {model}, {os.cpu_count()} cores ({platform.machine()})",
+            f"- {rustc}"]
+
+
+def main(argv):
+    args = [a for a in argv if not a.startswith("--")]
+    root = args[0] if args else os.path.join("target", "criterion")
+    results = load(root)
+
+    def med(full_id):
+        hit = results.get(full_id)
+        return hit[0] if hit else None
+
+    if "--machine" in argv:
+        print("\n".join(machine()))
+        print()
+    print("| id | median | throughput | ratio | goal | |")
+    print("|---|---:|---:|---|---|---|")
+    missing = []
+    passed = failed = 0
+    for full_id in ids():
+        if full_id not in results:
+            missing.append(full_id)
+            print(f"| `{full_id}` | missing | | | | |")
+            continue
+        ns, throughput = results[full_id]
+        ratio, want, ok = goal(full_id, med)
+        mark = "" if ok is None else ("pass" if ok else "**FAIL**")
+        passed += ok is True
+        failed += ok is False
+        print(f"| `{full_id}` | {fmt_time(ns)} | {fmt_rate(ns, throughput)} | {ratio} "
+              f"| {want} | {mark} |")
+    print()
+    print(f"{passed} goals pass, {failed} fail, {len(missing)} ids missing.")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
