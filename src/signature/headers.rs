@@ -1,6 +1,6 @@
 //! The lower input layer: header lookup by name, for `http` 1.x maps and for plain pairs.
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 /// Something header values can be looked up in, by name, case-insensitively.
 ///
@@ -16,10 +16,20 @@ use http::HeaderMap;
 pub trait HeaderSource {
     /// The first value of header `name` (given lowercase), as raw bytes.
     fn header(&self, name: &str) -> Option<&[u8]>;
+
+    /// The same lookup by a prepared [`HeaderName`]; sources that can use it directly (an
+    /// `http::HeaderMap`: no name parsing per lookup) override it.
+    fn header_named(&self, name: &HeaderName) -> Option<&[u8]> {
+        self.header(name.as_str())
+    }
 }
 
 impl HeaderSource for HeaderMap {
     fn header(&self, name: &str) -> Option<&[u8]> {
+        self.get(name).map(|value| value.as_bytes())
+    }
+
+    fn header_named(&self, name: &HeaderName) -> Option<&[u8]> {
         self.get(name).map(|value| value.as_bytes())
     }
 }
@@ -47,5 +57,9 @@ impl<K: AsRef<str>, V: AsRef<[u8]>> HeaderSource for Vec<(K, V)> {
 impl<T: HeaderSource + ?Sized> HeaderSource for &T {
     fn header(&self, name: &str) -> Option<&[u8]> {
         (**self).header(name)
+    }
+
+    fn header_named(&self, name: &HeaderName) -> Option<&[u8]> {
+        (**self).header_named(name)
     }
 }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
-use http::{HeaderMap, Request};
+use http::{HeaderMap, HeaderName, Request};
 use subtle::ConstantTimeEq as _;
 
 use super::config::{Common, Params};
@@ -256,29 +256,47 @@ fn malformed(header: &'static str, reason: &'static str) -> VerifyError {
 /// The first of `names` present in `headers`, with the name that was found.
 fn first_header<'h, H: HeaderSource + ?Sized>(
     headers: &'h H,
-    names: &[&'static str],
+    names: &[Name],
 ) -> Result<(&'static str, &'h [u8]), VerifyError> {
     for name in names {
-        if let Some(value) = headers.header(name) {
-            return Ok((name, value.trim_ascii()));
+        if let Some(value) = get(headers, name) {
+            return Ok((name.text, value));
         }
     }
-    Err(missing(names.first().copied().unwrap_or("signature")))
+    Err(missing(names.first().map_or("signature", |n| n.text)))
 }
 
 /// How many decoded signatures of one header are kept on the stack.
 const DECODED_CACHE: usize = 4;
 
-const REVEL: &str = "x-revel-signature";
-const MIPOS: &str = "signature-webhook";
-const ORDERGROOVE: &str = "ordergroove-signature";
-const STRIPE: &str = "stripe-signature";
-const GITHUB: &str = "x-hub-signature-256";
-const SHOPIFY: &str = "x-shopify-hmac-sha256";
-const SQUARE: &str = "x-square-hmacsha256-signature";
-const WEBHOOK_ID: [&str; 2] = ["webhook-id", "svix-id"];
-const WEBHOOK_TIMESTAMP: [&str; 2] = ["webhook-timestamp", "svix-timestamp"];
-const WEBHOOK_SIGNATURE: [&str; 2] = ["webhook-signature", "svix-signature"];
+/// A header name prepared for lookups, with its text for errors.
+struct Name {
+    header: HeaderName,
+    text: &'static str,
+}
+
+const fn name(text: &'static str) -> Name {
+    Name {
+        header: HeaderName::from_static(text),
+        text,
+    }
+}
+
+/// The value of header `name`, trimmed.
+fn get<'h, H: HeaderSource + ?Sized>(headers: &'h H, name: &Name) -> Option<&'h [u8]> {
+    headers.header_named(&name.header).map(<[u8]>::trim_ascii)
+}
+
+const REVEL: Name = name("x-revel-signature");
+const MIPOS: Name = name("signature-webhook");
+const ORDERGROOVE: Name = name("ordergroove-signature");
+const STRIPE: Name = name("stripe-signature");
+const GITHUB: Name = name("x-hub-signature-256");
+const SHOPIFY: Name = name("x-shopify-hmac-sha256");
+const SQUARE: Name = name("x-square-hmacsha256-signature");
+const WEBHOOK_ID: [Name; 2] = [name("webhook-id"), name("svix-id")];
+const WEBHOOK_TIMESTAMP: [Name; 2] = [name("webhook-timestamp"), name("svix-timestamp")];
+const WEBHOOK_SIGNATURE: [Name; 2] = [name("webhook-signature"), name("svix-signature")];
 
 impl Verifier {
     /// A verifier for `scheme` with the given secrets (rotation: several at once, tried in
@@ -384,42 +402,36 @@ impl Verifier {
         body: &[u8],
         now: i64,
     ) -> Result<Verification, VerifyError> {
-        let plain = |name: &'static str, encoding: Encoding| {
-            let value = headers.header(name).ok_or_else(|| missing(name))?;
-            self.find_match(
-                name,
-                &[body],
-                core::iter::once(value.trim_ascii()),
-                encoding,
-            )
+        let plain = |name: &Name, encoding: Encoding| {
+            let value = get(headers, name).ok_or_else(|| missing(name.text))?;
+            self.find_match(name.text, &[body], core::iter::once(value), encoding)
         };
         let index = match self.params.scheme {
-            Scheme::Revel => plain(REVEL, Encoding::Hex)?,
-            Scheme::Mipos if self.accept_base64 => plain(MIPOS, Encoding::HexOrBase64)?,
-            Scheme::Mipos => plain(MIPOS, Encoding::Hex)?,
-            Scheme::Shopify => plain(SHOPIFY, Encoding::Base64)?,
+            Scheme::Revel => plain(&REVEL, Encoding::Hex)?,
+            Scheme::Mipos if self.accept_base64 => plain(&MIPOS, Encoding::HexOrBase64)?,
+            Scheme::Mipos => plain(&MIPOS, Encoding::Hex)?,
+            Scheme::Shopify => plain(&SHOPIFY, Encoding::Base64)?,
             Scheme::Square => {
-                let value = headers.header(SQUARE).ok_or_else(|| missing(SQUARE))?;
+                let value = get(headers, &SQUARE).ok_or_else(|| missing(SQUARE.text))?;
                 let url = self.params.notification_url.as_deref().unwrap_or_default();
                 self.find_match(
-                    SQUARE,
+                    SQUARE.text,
                     &[url.as_bytes(), body],
-                    core::iter::once(value.trim_ascii()),
+                    core::iter::once(value),
                     Encoding::Base64,
                 )?
             }
             Scheme::Github => {
-                let value = headers.header(GITHUB).ok_or_else(|| missing(GITHUB))?;
+                let value = get(headers, &GITHUB).ok_or_else(|| missing(GITHUB.text))?;
                 let hex = value
-                    .trim_ascii()
                     .strip_prefix(b"sha256=")
-                    .ok_or_else(|| malformed(GITHUB, "missing sha256= prefix"))?;
-                self.find_match(GITHUB, &[body], core::iter::once(hex), Encoding::Hex)?
+                    .ok_or_else(|| malformed(GITHUB.text, "missing sha256= prefix"))?;
+                self.find_match(GITHUB.text, &[body], core::iter::once(hex), Encoding::Hex)?
             }
             Scheme::Linga => return self.verify_token(headers),
-            Scheme::Stripe => return self.verify_kv(headers, body, now, STRIPE, b"t", b"v1"),
+            Scheme::Stripe => return self.verify_kv(headers, body, now, &STRIPE, b"t", b"v1"),
             Scheme::Ordergroove => {
-                return self.verify_kv(headers, body, now, ORDERGROOVE, b"ts", b"sig");
+                return self.verify_kv(headers, body, now, &ORDERGROOVE, b"ts", b"sig");
             }
             Scheme::Standard => return self.verify_standard(headers, body, now),
         };
@@ -520,12 +532,16 @@ impl Verifier {
         headers: &H,
         body: &[u8],
         now: i64,
-        header: &'static str,
+        name: &Name,
         ts_key: &[u8],
         sig_key: &'static [u8],
     ) -> Result<Verification, VerifyError> {
-        let value = headers.header(header).ok_or_else(|| missing(header))?;
+        let header = name.text;
+        let value = get(headers, name).ok_or_else(|| missing(header))?;
+        // One pass: the timestamp and the first few signatures, on the stack.
         let mut raw_ts = None;
+        let mut signatures: [&[u8]; DECODED_CACHE] = [&[]; DECODED_CACHE];
+        let mut count = 0usize;
         for (key, item) in kv_items(value) {
             let item = item.ok_or_else(|| malformed(header, "an item has no '='"))?;
             if key == ts_key {
@@ -533,6 +549,11 @@ impl Verifier {
                     return Err(malformed(header, "more than one timestamp"));
                 }
                 raw_ts = Some(item);
+            } else if key == sig_key {
+                if let Some(slot) = signatures.get_mut(count) {
+                    *slot = item;
+                }
+                count += 1;
             }
         }
         let raw_ts = raw_ts.ok_or_else(|| {
@@ -547,10 +568,17 @@ impl Verifier {
         })?;
         let timestamp = parse_timestamp(raw_ts)
             .ok_or_else(|| malformed(header, "timestamp is not a non-negative integer"))?;
-        let candidates = kv_items(value)
-            .filter(move |(key, _)| *key == sig_key)
-            .filter_map(|(_, item)| item);
-        let index = self.find_match(header, &[raw_ts, b".", body], candidates, Encoding::Hex)?;
+        let parts: [&[u8]; 3] = [raw_ts, b".", body];
+        let index = match signatures.get(..count) {
+            Some(few) => self.find_match(header, &parts, few.iter().copied(), Encoding::Hex)?,
+            // More signatures than the stack holds: walk the header again.
+            None => {
+                let all = kv_items(value)
+                    .filter(move |(key, _)| *key == sig_key)
+                    .filter_map(|(_, item)| item);
+                self.find_match(header, &parts, all, Encoding::Hex)?
+            }
+        };
         self.check_timestamp(timestamp, now)?;
         Ok(Verification {
             secret_index: index,
@@ -570,24 +598,37 @@ impl Verifier {
         let (sig_name, signatures) = first_header(headers, &WEBHOOK_SIGNATURE)?;
         let timestamp = parse_timestamp(raw_ts)
             .ok_or_else(|| malformed(ts_name, "timestamp is not a non-negative integer"))?;
-        let mut entries = signatures
-            .split(|b| *b == b' ')
-            .filter(|entry| !entry.is_empty());
-        if entries.clone().any(|entry| !entry.contains(&b',')) {
-            return Err(malformed(sig_name, "a signature has no version prefix"));
+        // One pass: validate the entries and keep the first few `v1` ones on the stack.
+        let mut v1: [&[u8]; DECODED_CACHE] = [&[]; DECODED_CACHE];
+        let mut count = 0usize;
+        let mut entries = 0usize;
+        for entry in signatures.split(|b| *b == b' ').filter(|e| !e.is_empty()) {
+            entries += 1;
+            if !entry.contains(&b',') {
+                return Err(malformed(sig_name, "a signature has no version prefix"));
+            }
+            if let Some(signature) = entry.strip_prefix(b"v1,") {
+                if let Some(slot) = v1.get_mut(count) {
+                    *slot = signature;
+                }
+                count += 1;
+            }
         }
-        if entries.next().is_none() {
+        if entries == 0 {
             return Err(malformed(sig_name, "no signature"));
         }
-        let candidates = signatures
-            .split(|b| *b == b' ')
-            .filter_map(|entry| entry.strip_prefix(b"v1,"));
-        let index = self.find_match(
-            sig_name,
-            &[id, b".", raw_ts, b".", body],
-            candidates,
-            Encoding::Base64,
-        )?;
+        let parts: [&[u8]; 5] = [id, b".", raw_ts, b".", body];
+        let index = match v1.get(..count) {
+            Some(few) => {
+                self.find_match(sig_name, &parts, few.iter().copied(), Encoding::Base64)?
+            }
+            None => {
+                let all = signatures
+                    .split(|b| *b == b' ')
+                    .filter_map(|entry| entry.strip_prefix(b"v1,"));
+                self.find_match(sig_name, &parts, all, Encoding::Base64)?
+            }
+        };
         self.check_timestamp(timestamp, now)?;
         Ok(Verification {
             secret_index: index,
@@ -600,15 +641,14 @@ impl Verifier {
         &self,
         headers: &H,
     ) -> Result<Verification, VerifyError> {
-        let name = self
-            .params
-            .header_name
-            .as_ref()
-            .map(http::HeaderName::as_str)
-            .unwrap_or_default();
-        let owned_name = || Cow::Owned(name.to_owned());
+        let Some(header_name) = self.params.header_name.as_ref() else {
+            return Err(VerifyError::MissingHeader(Cow::Borrowed(
+                "(no header name configured)",
+            )));
+        };
+        let owned_name = || Cow::Owned(header_name.as_str().to_owned());
         let value = headers
-            .header(name)
+            .header_named(header_name)
             .ok_or_else(|| VerifyError::MissingHeader(owned_name()))?;
         let value = value.trim_ascii();
         // Every token is compared, so the time taken does not say which one was close.
