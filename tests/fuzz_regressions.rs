@@ -3,7 +3,7 @@
 use pos_webhooks::Decimal;
 use pos_webhooks::revel::OrderAllInOne;
 
-/// fuzz target `parse`: a price of -2^64 times a quantity of 2^63 is exactly i128::MIN, whose
+/// Made by hand for the fuzz target `parse` (FUZZING.md): a price of -2^64 times a quantity of 2^63 is exactly i128::MIN, whose
 /// text did not parse back ("out of range"), breaking Display → parse.
 #[test]
 fn parse_decimal_i128_min() {
