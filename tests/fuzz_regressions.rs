@@ -1,10 +1,11 @@
-//! Inputs the fuzzers found (FUZZING.md), kept as regression tests.
+//! Inputs of the fuzz targets' checks that failed (FUZZING.md), kept as regression tests.
 
 use pos_webhooks::Decimal;
 use pos_webhooks::revel::OrderAllInOne;
 
-/// Made by hand for the fuzz target `parse` (FUZZING.md): a price of -2^64 times a quantity of 2^63 is exactly i128::MIN, whose
-/// text did not parse back ("out of range"), breaking Display → parse.
+/// Made by hand for the fuzz target `parse` (FUZZING.md): a price of -2^64 times a quantity of
+/// 2^63 is exactly i128::MIN, whose text did not parse back ("out of range"), breaking
+/// Display → parse.
 #[test]
 fn parse_decimal_i128_min() {
     let input = include_bytes!("fuzz_regressions/parse-decimal-i128-min.bin");
