@@ -134,7 +134,10 @@ impl EventFilter {
             reason,
         };
         if alternative == "*" {
+            // `*` takes everything: the other alternatives add nothing (they are still checked).
             self.all = true;
+            self.names.clear();
+            self.groups.clear();
             return Ok(());
         }
         if let Some(group) = alternative.strip_suffix(".*") {
@@ -146,7 +149,9 @@ impl EventFilter {
                     "a group is letters, digits, '_', '-' or ':' (one '*', only as the whole action)",
                 ));
             }
-            self.groups.insert(group.into());
+            if !self.all {
+                self.groups.insert(group.into());
+            }
             return Ok(());
         }
         if alternative.contains('*') {
@@ -166,7 +171,9 @@ impl EventFilter {
                 "a name is letters, digits, '_', '-' or ':' around one optional '.'",
             ));
         }
-        self.names.insert(alternative.into());
+        if !self.all {
+            self.names.insert(alternative.into());
+        }
         Ok(())
     }
 
@@ -393,6 +400,10 @@ mod tests {
         assert!(EventFilter::all().matches("anything.at_all", None));
         assert!(!EventFilter::none().matches("order", None));
         assert_eq!(f.pattern(), "order|order.success|subscription.*");
+        // `*` makes the other alternatives redundant: the same filter as `*` alone.
+        assert_eq!(EventFilter::parse("x|*|y.*").unwrap(), EventFilter::all());
+        assert_eq!(EventFilter::parse("x|*|y.*").unwrap().pattern(), "*");
+        assert!(EventFilter::parse("x|*|y.").is_err());
         let json = serde_json::to_string(&f.clone().with_stores(["s1"])).unwrap();
         assert_eq!(
             json,

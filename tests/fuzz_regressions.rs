@@ -37,3 +37,19 @@ fn parse_decimal_i128_min() {
         i128::MAX
     );
 }
+
+/// Found by the fuzz target `filter`: a pattern with `*` among other alternatives matched like
+/// `*` but did not equal the filter parsed from its own canonical pattern (`*`).
+#[test]
+fn filter_star_redundant() {
+    let input = include_bytes!("fuzz_regressions/filter-star-redundant.bin");
+    let text = String::from_utf8_lossy(input);
+    let pattern = text.split('\0').next().unwrap();
+    let filter = pos_webhooks::EventFilter::parse(pattern).unwrap();
+    assert_eq!(filter.pattern(), "*");
+    assert_eq!(
+        pos_webhooks::EventFilter::parse(&filter.pattern()).unwrap(),
+        filter
+    );
+    assert!(filter.matches("anything", None));
+}
