@@ -134,7 +134,22 @@ def main() -> None:
     for name, data in extra.items():
         (d / f"{name}.bin").write_bytes(data)
         count += 1
-    print(f"seeded {CORPUS}: parse/round_trip {len(fixtures)} files each, verify {count} files")
+    # filter: pattern NUL event [NUL store].
+    d = CORPUS / "filter"
+    d.mkdir(parents=True, exist_ok=True)
+    filters = {
+        "og": b"subscription.*|order.success\0order.success",
+        "all": b"*\0x.y\0s1",
+        "names": b"order|order.*|a-b:c\0order\0",
+        "bad": b"order.\0order",
+        "empty-alt": b"a||b\0a",
+    }
+    for name, data in filters.items():
+        (d / name).write_bytes(data)
+    print(
+        f"seeded {CORPUS}: parse/round_trip {len(fixtures)} files each, verify {count} files, "
+        f"filter {len(filters)} files"
+    )
 
 
 if __name__ == "__main__":
