@@ -356,7 +356,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bad_patterns_are_clear_errors() {
+    fn bad_patterns_are_clear_errors() -> Result<(), Box<dyn std::error::Error>> {
         for (pattern, expected) in [
             ("", FilterError::Empty),
             ("  ", FilterError::Empty),
@@ -386,11 +386,12 @@ mod tests {
                 "{pattern}: {err}"
             );
         }
+        Ok(())
     }
 
     #[test]
-    fn matching() {
-        let f = EventFilter::parse("subscription.*|order.success|order").unwrap();
+    fn matching() -> Result<(), Box<dyn std::error::Error>> {
+        let f = EventFilter::parse("subscription.*|order.success|order")?;
         assert!(f.matches_type("subscription.cancel"));
         assert!(f.matches_type("order"));
         assert!(f.matches_type("order.success"));
@@ -401,15 +402,16 @@ mod tests {
         assert!(!EventFilter::none().matches("order", None));
         assert_eq!(f.pattern(), "order|order.success|subscription.*");
         // `*` makes the other alternatives redundant: the same filter as `*` alone.
-        assert_eq!(EventFilter::parse("x|*|y.*").unwrap(), EventFilter::all());
-        assert_eq!(EventFilter::parse("x|*|y.*").unwrap().pattern(), "*");
+        assert_eq!(EventFilter::parse("x|*|y.*")?, EventFilter::all());
+        assert_eq!(EventFilter::parse("x|*|y.*")?.pattern(), "*");
         assert!(EventFilter::parse("x|*|y.").is_err());
-        let json = serde_json::to_string(&f.clone().with_stores(["s1"])).unwrap();
+        let json = serde_json::to_string(&f.clone().with_stores(["s1"]))?;
         assert_eq!(
             json,
             r#"{"pattern":"order|order.success|subscription.*","stores":["s1"]}"#
         );
-        let back: EventFilter = serde_json::from_str(&json).unwrap();
+        let back: EventFilter = serde_json::from_str(&json)?;
         assert_eq!(back, f.with_stores(["s1"]));
+        Ok(())
     }
 }
