@@ -154,16 +154,17 @@ impl Receiver {
         now: i64,
     ) -> Result<RevelEvent, ReceiveError> {
         let verified = self.verifier.verify(headers, body, now)?;
-        let text = |name: &str| {
+        // The crate's prepared header names: no name parsing per request.
+        let text = |name: &http::HeaderName| {
             headers
-                .header(name)
+                .header_named(name)
                 .and_then(|v| core::str::from_utf8(v).ok())
                 .map(str::trim)
         };
-        let event_type = text("x-revel-event-type").ok_or(ReceiveError::NoEventType(
-            "missing header x-revel-event-type",
-        ))?;
-        self.admit(event_type, text("x-revel-establishment-id"))?;
+        let event_type = text(&crate::header::REVEL_EVENT_TYPE).ok_or(
+            ReceiveError::NoEventType("missing header x-revel-event-type"),
+        )?;
+        self.admit(event_type, text(&crate::header::REVEL_ESTABLISHMENT_ID))?;
         Ok(RevelEvent::parse(event_type, verified.body())?)
     }
 
