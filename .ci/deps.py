@@ -38,7 +38,7 @@ def allowed(expression: str) -> bool:
 
 def main() -> int:
     out = subprocess.run(
-        ["cargo", "tree", "-e", "normal", "--prefix", "none", "-f", "{p}|{l}"],
+        ["cargo", "tree", "-p", "pos-webhooks", "-e", "normal", "--prefix", "none", "-f", "{p}|{l}"],
         check=True, capture_output=True, text=True,
     ).stdout
     problems, seen = [], set()

@@ -85,7 +85,7 @@
 
 #[macro_use]
 mod lossless;
-pub mod endpoint;
+mod emit;
 mod event;
 mod filter;
 pub mod flow_retail;
@@ -99,10 +99,19 @@ pub mod revel;
 pub mod signature;
 mod values;
 
-pub use endpoint::{
+pub use emit::{
     Auth, CustomHeader, Endpoint, EndpointBuilder, EndpointError, EndpointId, EndpointSet,
     OutgoingEvent, RequestError, SecretString, SetError, Vendor,
 };
+
+/// The emit side's names under their 0.1 path (`pos_webhooks::endpoint::Endpoint`); the same
+/// items as at the crate root. Kept so code written against 0.1 still compiles.
+pub mod endpoint {
+    pub use crate::emit::{
+        Auth, CustomHeader, Endpoint, EndpointBuilder, EndpointError, EndpointId, EndpointSet,
+        OutgoingEvent, RequestError, SecretString, SetError, Vendor,
+    };
+}
 pub use event::EventType;
 pub use filter::{EventFilter, FilterError, StoreScope};
 pub use money::{Decimal, DecimalError, MAX_SCALE, Money, MoneyForm, Rounding};

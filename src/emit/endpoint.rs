@@ -1,16 +1,14 @@
-//! Endpoints: one subscription each (where, how it is authenticated, which events), the set
-//! that fans an event out to them, and the signed `http::Request` that carries it.
+//! One endpoint: where requests go, how they are authenticated, the vendor's conventions,
+//! custom headers and the filter; validated whenever it is built or deserialized.
 
 use core::fmt;
-use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use bytes::Bytes;
-use http::{HeaderName, HeaderValue, Method, Request, Uri};
+use http::{HeaderName, HeaderValue, Uri};
 use serde::{Deserialize, Serialize};
 
-use crate::{ConfigError, EventFilter, Message, Scheme, SignError, Signer};
+use crate::{ConfigError, EventFilter, Scheme, Signer};
 
 /// A secret as stored in an endpoint's configuration: serialized as its text (vendors store
 /// endpoints), printed as `[redacted]`.
@@ -133,47 +131,21 @@ pub enum EndpointError {
     Signature(#[from] ConfigError),
 }
 
-/// Why no request was built for an event.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RequestError {
-    /// The endpoint is disabled: it receives nothing, and nothing is kept for it.
-    #[error("endpoint is disabled")]
-    Disabled,
-    /// The endpoint's filter does not take this event (type or store).
-    #[error("event {event_type} is filtered out by {filter}")]
-    FilteredOut {
-        /// The event type.
-        event_type: String,
-        /// The endpoint's filter pattern.
-        filter: String,
-    },
-    /// Signing failed (a missing or invalid message id or timestamp).
-    #[error("signing: {0}")]
-    Sign(#[from] SignError),
-    /// The model could not be serialized.
-    #[error("serializing the payload: {0}")]
-    Serialize(String),
-    /// A value could not be put into the request.
-    #[error("building the request: {0}")]
-    Http(String),
-}
-
 /// The stored form of an [`Endpoint`] (what its JSON looks like).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct EndpointConfig {
-    url: String,
+pub(super) struct EndpointConfig {
+    pub(super) url: String,
     #[serde(default = "yes")]
-    enabled: bool,
+    pub(super) enabled: bool,
     #[serde(default)]
-    vendor: Vendor,
-    auth: Auth,
+    pub(super) vendor: Vendor,
+    pub(super) auth: Auth,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    headers: Vec<CustomHeader>,
+    pub(super) headers: Vec<CustomHeader>,
     #[serde(default = "EventFilter::all")]
-    filter: EventFilter,
+    pub(super) filter: EventFilter,
     #[serde(default, skip_serializing_if = "is_false")]
-    allow_http: bool,
+    pub(super) allow_http: bool,
 }
 
 fn yes() -> bool {
@@ -202,10 +174,10 @@ fn is_false(b: &bool) -> bool {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(try_from = "EndpointConfig", into = "EndpointConfig")]
 pub struct Endpoint {
-    config: EndpointConfig,
-    uri: Uri,
-    headers: Vec<(HeaderName, HeaderValue)>,
-    signer: Option<Signer>,
+    pub(super) config: EndpointConfig,
+    pub(super) uri: Uri,
+    pub(super) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(super) signer: Option<Signer>,
 }
 
 impl PartialEq for Endpoint {
@@ -356,45 +328,6 @@ impl EndpointBuilder {
     }
 }
 
-/// An event to send: its type, the store it concerns (if any) and the body, exactly as it will
-/// be sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OutgoingEvent {
-    /// The event type.
-    pub event_type: crate::EventType,
-    /// The store (miPOS store, Revel establishment, Flow Retail store).
-    pub store: Option<String>,
-    /// The body.
-    pub body: Bytes,
-}
-
-impl OutgoingEvent {
-    /// An event with this type and body and no store.
-    pub fn new(event_type: impl Into<crate::EventType>, body: impl Into<Bytes>) -> OutgoingEvent {
-        OutgoingEvent {
-            event_type: event_type.into(),
-            store: None,
-            body: body.into(),
-        }
-    }
-
-    /// The same event, for `store`.
-    #[must_use]
-    pub fn for_store(mut self, store: impl Into<String>) -> OutgoingEvent {
-        self.store = Some(store.into());
-        self
-    }
-
-    /// An event whose body is `model` serialized once (then signed as it is).
-    pub fn json<T: Serialize>(
-        event_type: impl Into<crate::EventType>,
-        model: &T,
-    ) -> Result<OutgoingEvent, RequestError> {
-        let body = serde_json::to_vec(model).map_err(|e| RequestError::Serialize(e.to_string()))?;
-        Ok(OutgoingEvent::new(event_type, body))
-    }
-}
-
 impl Endpoint {
     /// Starts an endpoint for `url` (https unless [`EndpointBuilder::allow_http`]), enabled,
     /// unauthenticated, receiving every event.
@@ -446,189 +379,5 @@ impl Endpoint {
     /// filter. Allocates nothing.
     pub fn wants(&self, event_type: &str, store: Option<&str>) -> bool {
         self.config.enabled && self.config.filter.matches(event_type, store)
-    }
-
-    /// The request that carries `event` to this endpoint: `POST`, `content-type:
-    /// application/json`, the body exactly as given, the signature or auth headers, the
-    /// vendor's headers and the custom ones. `now` (unix seconds) and `message_id` go into the
-    /// signature of timestamped schemes.
-    pub fn request(
-        &self,
-        event: &OutgoingEvent,
-        now: i64,
-        message_id: &str,
-    ) -> Result<Request<Bytes>, RequestError> {
-        if !self.config.enabled {
-            return Err(RequestError::Disabled);
-        }
-        if !self
-            .config
-            .filter
-            .matches(event.event_type.as_str(), event.store.as_deref())
-        {
-            return Err(RequestError::FilteredOut {
-                event_type: event.event_type.to_string(),
-                filter: self.config.filter.pattern(),
-            });
-        }
-        let http_error = |e: http::Error| RequestError::Http(e.to_string());
-        let mut request = Request::builder()
-            .method(Method::POST)
-            .uri(self.uri.clone())
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .body(event.body.clone())
-            .map_err(http_error)?;
-        let headers = request.headers_mut();
-        for (name, value) in &self.headers {
-            headers.insert(name.clone(), value.clone());
-        }
-        if let Vendor::Revel { .. } = self.config.vendor {
-            let value = |v: &str| {
-                HeaderValue::from_str(v)
-                    .map_err(|_| RequestError::Http(format!("bad header {v:?}")))
-            };
-            headers.insert(
-                crate::header::REVEL_EVENT_TYPE,
-                value(event.event_type.as_str())?,
-            );
-            if let Some(store) = &event.store {
-                headers.insert(crate::header::REVEL_ESTABLISHMENT_ID, value(store)?);
-            }
-        }
-        if let Some(signer) = &self.signer {
-            let message = Message::new(&event.body).id(message_id).timestamp(now);
-            signer.sign(&message)?.insert_into(headers)?;
-        }
-        Ok(request)
-    }
-}
-
-/// The id of an endpoint in an [`EndpointSet`]: assigned in creation order, never reused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct EndpointId(pub u64);
-
-impl fmt::Display for EndpointId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ep_{}", self.0)
-    }
-}
-
-/// Why an [`EndpointSet`] operation failed.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SetError {
-    /// No endpoint with this id (never created, or deleted).
-    #[error("no endpoint {0}")]
-    NotFound(EndpointId),
-}
-
-/// Endpoints with create, update, enable, disable and delete, fanning each event out to the
-/// endpoints that want it, in a stable order (creation order).
-///
-/// Nothing is queued: a disabled endpoint is skipped, so once re-enabled it receives only what
-/// happens after; a deleted one is gone; two endpoints with the same URL each receive.
-///
-/// ```
-/// use pos_webhooks::{Endpoint, EndpointSet};
-/// let mut set = EndpointSet::new();
-/// let a = set.create(Endpoint::builder("https://a.example/").build().unwrap());
-/// let b = set.create(Endpoint::builder("https://a.example/").build().unwrap());
-/// assert_eq!(set.targets("order.success", None).map(|(id, _)| id).collect::<Vec<_>>(), [a, b]);
-/// set.disable(a).unwrap();
-/// assert_eq!(set.targets("order.success", None).count(), 1);
-/// set.delete(b).unwrap();
-/// assert_eq!(set.targets("order.success", None).count(), 0);
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct EndpointSet {
-    next: u64,
-    endpoints: BTreeMap<EndpointId, Endpoint>,
-}
-
-impl EndpointSet {
-    /// An empty set.
-    pub fn new() -> EndpointSet {
-        EndpointSet::default()
-    }
-
-    /// Adds an endpoint; returns its id.
-    pub fn create(&mut self, endpoint: Endpoint) -> EndpointId {
-        self.next += 1;
-        let id = EndpointId(self.next);
-        self.endpoints.insert(id, endpoint);
-        id
-    }
-
-    /// The endpoint with this id.
-    pub fn get(&self, id: EndpointId) -> Option<&Endpoint> {
-        self.endpoints.get(&id)
-    }
-
-    /// Replaces the endpoint with this id.
-    pub fn update(&mut self, id: EndpointId, endpoint: Endpoint) -> Result<(), SetError> {
-        let slot = self.endpoints.get_mut(&id).ok_or(SetError::NotFound(id))?;
-        *slot = endpoint;
-        Ok(())
-    }
-
-    /// Enables the endpoint: it receives events from now on (none from while it was disabled).
-    pub fn enable(&mut self, id: EndpointId) -> Result<(), SetError> {
-        self.set_enabled(id, true)
-    }
-
-    /// Disables the endpoint: it receives nothing, and nothing is kept for it.
-    pub fn disable(&mut self, id: EndpointId) -> Result<(), SetError> {
-        self.set_enabled(id, false)
-    }
-
-    fn set_enabled(&mut self, id: EndpointId, enabled: bool) -> Result<(), SetError> {
-        self.endpoints
-            .get_mut(&id)
-            .ok_or(SetError::NotFound(id))?
-            .set_enabled(enabled);
-        Ok(())
-    }
-
-    /// Deletes the endpoint for good; returns it.
-    pub fn delete(&mut self, id: EndpointId) -> Result<Endpoint, SetError> {
-        self.endpoints.remove(&id).ok_or(SetError::NotFound(id))
-    }
-
-    /// Every endpoint, in creation order.
-    pub fn iter(&self) -> impl Iterator<Item = (EndpointId, &Endpoint)> {
-        self.endpoints.iter().map(|(id, e)| (*id, e))
-    }
-
-    /// How many endpoints there are.
-    pub fn len(&self) -> usize {
-        self.endpoints.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.endpoints.is_empty()
-    }
-
-    /// The endpoints that receive an event of this type from this store, in creation order.
-    pub fn targets<'a>(
-        &'a self,
-        event_type: &'a str,
-        store: Option<&'a str>,
-    ) -> impl Iterator<Item = (EndpointId, &'a Endpoint)> + 'a {
-        self.iter()
-            .filter(move |(_, endpoint)| endpoint.wants(event_type, store))
-    }
-
-    /// One request per endpoint that receives `event`, in creation order.
-    pub fn requests(
-        &self,
-        event: &OutgoingEvent,
-        now: i64,
-        message_id: &str,
-    ) -> Vec<(EndpointId, Result<Request<Bytes>, RequestError>)> {
-        self.targets(event.event_type.as_str(), event.store.as_deref())
-            .map(|(id, endpoint)| (id, endpoint.request(event, now, message_id)))
-            .collect()
     }
 }

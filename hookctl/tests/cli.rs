@@ -1,84 +1,13 @@
-//! Black-box tests of the `hookctl` example: they run the built binary and check its output
-//! and exit codes.
-//!
-//! `cargo test` builds the examples before it runs the integration tests; the binary is found
-//! next to this test's executable, in `target/<profile>/examples/`.
+//! Black-box tests of `hookctl`: they run the built binary and check its output and exit codes.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Path of the `hookctl` example binary: this executable is `target/<profile>/deps/hookctl-*`.
-///
-/// Plain `cargo test` builds the examples first, but `cargo test --test hookctl` does not: the
-/// binary is checked against the sources cargo's dep-info lists for it, so a stale binary fails
-/// loudly instead of testing old code.
+/// Path of the `hookctl` binary, built by cargo for this package's integration tests.
 fn binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().and_then(Path::parent).unwrap();
-        let path = profile_dir
-            .join("examples")
-            .join(format!("hookctl{}", std::env::consts::EXE_SUFFIX));
-        assert!(
-            path.is_file(),
-            "{} not found: build it with `cargo build --example hookctl` (plain `cargo test` does)",
-            path.display()
-        );
-        let built = std::fs::metadata(&path).unwrap().modified().unwrap();
-        for source in dep_info_sources(&path.with_extension("d")) {
-            let Ok(changed) = std::fs::metadata(&source).and_then(|m| m.modified()) else {
-                continue;
-            };
-            assert!(
-                changed <= built,
-                "{} is older than {}: rebuild it with `cargo build --example hookctl` \
-                 (plain `cargo test` does)",
-                path.display(),
-                source.display()
-            );
-        }
-        path
-    })
-}
-
-/// The sources listed in a makefile-style dep-info file (`target: src1 src2`, spaces in
-/// paths escaped as `\ `); none if the file cannot be read.
-fn dep_info_sources(dep_info: &Path) -> Vec<PathBuf> {
-    let Ok(text) = std::fs::read_to_string(dep_info) else {
-        return Vec::new();
-    };
-    let Some((_, deps)) = text.lines().next().and_then(|line| line.split_once(": ")) else {
-        return Vec::new();
-    };
-    let mut sources = Vec::new();
-    let mut current = String::new();
-    let mut chars = deps.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(' ') => current.push(' '),
-                Some(other) => {
-                    current.push('\\');
-                    current.push(other);
-                }
-                None => current.push('\\'),
-            },
-            ' ' => {
-                if !current.is_empty() {
-                    sources.push(PathBuf::from(std::mem::take(&mut current)));
-                }
-            }
-            _ => current.push(c),
-        }
-    }
-    if !current.is_empty() {
-        sources.push(PathBuf::from(current));
-    }
-    sources
+    Path::new(env!("CARGO_BIN_EXE_hookctl"))
 }
 
 /// A directory under the system temp dir, unique to this test, removed when dropped.
@@ -739,44 +668,44 @@ fn parse_every_event() {
     let cases: [(&str, &[u8]); 12] = [
         (
             "revel.order.finalized",
-            include_bytes!("fixtures/example-revel-order-finalized.json"),
+            include_bytes!("../../tests/fixtures/example-revel-order-finalized.json"),
         ),
         (
             "revel.customer.created",
-            include_bytes!("fixtures/example-revel-customer-created.json"),
+            include_bytes!("../../tests/fixtures/example-revel-customer-created.json"),
         ),
         (
             "revel.customer.updated",
-            include_bytes!("fixtures/example-revel-customer-created.json"),
+            include_bytes!("../../tests/fixtures/example-revel-customer-created.json"),
         ),
         (
             "revel.rewardcard.created",
-            include_bytes!("fixtures/example-revel-rewardcard-created.json"),
+            include_bytes!("../../tests/fixtures/example-revel-rewardcard-created.json"),
         ),
         (
             "revel.inout.stock",
-            include_bytes!("fixtures/example-revel-inout-stock.json"),
+            include_bytes!("../../tests/fixtures/example-revel-inout-stock.json"),
         ),
         (
             "revel.menu.updated",
-            include_bytes!("fixtures/example-revel-menu-updated.json"),
+            include_bytes!("../../tests/fixtures/example-revel-menu-updated.json"),
         ),
         (
             "revel.ping",
-            include_bytes!("fixtures/example-revel-ping.json"),
+            include_bytes!("../../tests/fixtures/example-revel-ping.json"),
         ),
         (
             "mipos.order",
-            include_bytes!("fixtures/example-mipos-order.json"),
+            include_bytes!("../../tests/fixtures/example-mipos-order.json"),
         ),
         ("mipos.menu", br#"{"store_id": "3"}"#),
         (
             "ordergroove",
-            include_bytes!("fixtures/example-ordergroove-order.success.json"),
+            include_bytes!("../../tests/fixtures/example-ordergroove-order.success.json"),
         ),
         (
             "flowretail",
-            include_bytes!("fixtures/example-flowretail-ORDER_SETTLED.json"),
+            include_bytes!("../../tests/fixtures/example-flowretail-ORDER_SETTLED.json"),
         ),
         ("linga.order", br#"{"checkId": 7, "total": 12.5}"#),
     ];

@@ -1,0 +1,129 @@
+//! The signed `http::Request` that carries one event to one endpoint.
+
+use bytes::Bytes;
+use http::{HeaderValue, Method, Request};
+use serde::Serialize;
+
+use super::endpoint::{Endpoint, Vendor};
+use crate::{Message, SignError};
+
+/// Why no request was built for an event.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// The endpoint is disabled: it receives nothing, and nothing is kept for it.
+    #[error("endpoint is disabled")]
+    Disabled,
+    /// The endpoint's filter does not take this event (type or store).
+    #[error("event {event_type} is filtered out by {filter}")]
+    FilteredOut {
+        /// The event type.
+        event_type: String,
+        /// The endpoint's filter pattern.
+        filter: String,
+    },
+    /// Signing failed (a missing or invalid message id or timestamp).
+    #[error("signing: {0}")]
+    Sign(#[from] SignError),
+    /// The model could not be serialized.
+    #[error("serializing the payload: {0}")]
+    Serialize(String),
+    /// A value could not be put into the request.
+    #[error("building the request: {0}")]
+    Http(String),
+}
+
+/// An event to send: its type, the store it concerns (if any) and the body, exactly as it will
+/// be sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingEvent {
+    /// The event type.
+    pub event_type: crate::EventType,
+    /// The store (miPOS store, Revel establishment, Flow Retail store).
+    pub store: Option<String>,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl OutgoingEvent {
+    /// An event with this type and body and no store.
+    pub fn new(event_type: impl Into<crate::EventType>, body: impl Into<Bytes>) -> OutgoingEvent {
+        OutgoingEvent {
+            event_type: event_type.into(),
+            store: None,
+            body: body.into(),
+        }
+    }
+
+    /// The same event, for `store`.
+    #[must_use]
+    pub fn for_store(mut self, store: impl Into<String>) -> OutgoingEvent {
+        self.store = Some(store.into());
+        self
+    }
+
+    /// An event whose body is `model` serialized once (then signed as it is).
+    pub fn json<T: Serialize>(
+        event_type: impl Into<crate::EventType>,
+        model: &T,
+    ) -> Result<OutgoingEvent, RequestError> {
+        let body = serde_json::to_vec(model).map_err(|e| RequestError::Serialize(e.to_string()))?;
+        Ok(OutgoingEvent::new(event_type, body))
+    }
+}
+
+impl Endpoint {
+    /// The request that carries `event` to this endpoint: `POST`, `content-type:
+    /// application/json`, the body exactly as given, the signature or auth headers, the
+    /// vendor's headers and the custom ones. `now` (unix seconds) and `message_id` go into the
+    /// signature of timestamped schemes.
+    pub fn request(
+        &self,
+        event: &OutgoingEvent,
+        now: i64,
+        message_id: &str,
+    ) -> Result<Request<Bytes>, RequestError> {
+        if !self.config.enabled {
+            return Err(RequestError::Disabled);
+        }
+        if !self
+            .config
+            .filter
+            .matches(event.event_type.as_str(), event.store.as_deref())
+        {
+            return Err(RequestError::FilteredOut {
+                event_type: event.event_type.to_string(),
+                filter: self.config.filter.pattern(),
+            });
+        }
+        let http_error = |e: http::Error| RequestError::Http(e.to_string());
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(self.uri.clone())
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(event.body.clone())
+            .map_err(http_error)?;
+        let headers = request.headers_mut();
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Vendor::Revel { .. } = self.config.vendor {
+            let value = |v: &str| {
+                HeaderValue::from_str(v)
+                    .map_err(|_| RequestError::Http(format!("bad header {v:?}")))
+            };
+            headers.insert(
+                crate::header::REVEL_EVENT_TYPE,
+                value(event.event_type.as_str())?,
+            );
+            if let Some(store) = &event.store {
+                headers.insert(crate::header::REVEL_ESTABLISHMENT_ID, value(store)?);
+            }
+        }
+        if let Some(signer) = &self.signer {
+            let message = Message::new(&event.body).id(message_id).timestamp(now);
+            signer.sign(&message)?.insert_into(headers)?;
+        }
+        Ok(request)
+    }
+}
