@@ -112,6 +112,7 @@ pub mod endpoint {
         OutgoingEvent, RequestError, SecretString, SetError, Vendor,
     };
 }
+pub use emit::{AllowHttp, DestinationError, DestinationPolicy};
 pub use event::EventType;
 pub use filter::{EventFilter, FilterError, StoreScope};
 pub use money::{Decimal, DecimalError, MAX_SCALE, Money, MoneyForm, Rounding};

@@ -283,6 +283,16 @@ fn header_injection_and_http_are_refused() {
             token: "t\r\n".into(),
         })
         .build();
+    // Surrounding CR/LF is whitespace HTTP would strip: refused before it reaches a header.
+    assert_eq!(
+        err.unwrap_err(),
+        EndpointError::CredentialWhitespace("auth.token")
+    );
+    let err = Endpoint::builder("https://a.example/")
+        .auth(Auth::Bearer {
+            token: "t\r\nX: y".into(),
+        })
+        .build();
     assert!(matches!(
         err.unwrap_err(),
         EndpointError::InvalidHeaderValue(_)
@@ -309,9 +319,10 @@ fn header_injection_and_http_are_refused() {
             .build()
             .is_ok()
     );
-    // Revel requires https, whatever the caller allows.
+    // Revel requires https, whatever the caller allows, except to a loopback host (see
+    // tests/hardening.rs).
     assert!(matches!(
-        Endpoint::builder("http://localhost/revel")
+        Endpoint::builder("http://partner.example/revel")
             .vendor(Vendor::Revel {
                 instance: "i".into()
             })

@@ -7,10 +7,13 @@
 //! - `request.rs`: [`OutgoingEvent`] and [`Endpoint::request`], the signed request;
 //! - `set.rs`: [`EndpointSet`], create / update / enable / disable / delete and fan-out.
 
+mod destination;
 mod endpoint;
 mod request;
 mod set;
 
+pub use destination::{DestinationError, DestinationPolicy};
+pub use endpoint::AllowHttp;
 pub use endpoint::{
     Auth, CustomHeader, Endpoint, EndpointBuilder, EndpointError, SecretString, Vendor,
 };
