@@ -245,7 +245,7 @@ fn item3_endpoint_debug_hides_query_values_header_values_and_secrets() {
     for debug in [format!("{endpoint:?}"), format!("{endpoint:#?}")] {
         assert!(!debug.contains("canary"), "{debug}");
         assert!(
-            debug.contains("https://partner.example/hooks/path-part?api_key=[redacted]&sig=[redacted]&[redacted]"),
+            debug.contains("https://partner.example/hooks/path-part?[redacted]"),
             "{debug}"
         );
         assert!(

@@ -230,3 +230,306 @@ fn holders_of_secrets_print_redacted() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints (issue 11 item 3): canary secrets of every form, through endpoint JSON errors,
+// `Debug` of `Endpoint`, `EndpointSet`, `EndpointBuilder`, `CustomHeader`, `Auth` and the
+// request headers, and every `EndpointError` / `DestinationError` kind.
+
+use pos_webhooks::{
+    CustomHeader, DestinationError, DestinationPolicy, EndpointError, OutgoingEvent, Vendor,
+};
+
+/// Canary secrets of each form: hex, base64, `whsec_`, digits only, with spaces.
+const CANARIES: [&str; 5] = [
+    "5f2c9a0b1d3e4f5a6b7c8d9e0f1a2b3c",
+    "Q2FuYXJ5U2VjcmV0QmFzZTY0eHl6",
+    "whsec_Q2FuYXJ5V2hzZWNLZXkxMjM0NTY=",
+    "738295016482",
+    "canary pass phrase 77",
+];
+
+/// What must not appear: the canary, its `whsec_` key part, and (for the digits) the number.
+fn endpoint_needles(canary: &str) -> Vec<String> {
+    let mut n = vec![canary.to_owned()];
+    if let Some(key) = canary.strip_prefix("whsec_") {
+        n.push(key.trim_end_matches('=').to_owned());
+    }
+    // A phrase with spaces leaks if any distinctive word of it does.
+    if canary.contains(' ') {
+        n.push("phrase".to_owned());
+    }
+    n
+}
+
+fn assert_no_canary(canary: &str, what: &str, text: &str) {
+    for needle in endpoint_needles(canary) {
+        assert!(!text.contains(&needle), "{what} leaks {needle:?}: {text}");
+    }
+}
+
+/// A JSON rendering of the canary: a string, and for the digits also a bare number.
+fn renderings(canary: &str) -> Vec<String> {
+    let mut r = vec![serde_json::to_string(canary).unwrap()];
+    if canary.bytes().all(|b| b.is_ascii_digit()) {
+        r.push(canary.to_owned());
+    }
+    r
+}
+
+/// Endpoint JSON documents that are refused, each carrying the canary `c` (a JSON value) in a
+/// place where serde's default messages would quote it.
+fn bad_endpoint_json(c: &str) -> Vec<String> {
+    let url = r#""url":"https://partner.example/""#;
+    vec![
+        // Secrets of the wrong type.
+        format!(r#"{{{url},"auth":{{"type":"bearer","token":[{c}]}}}}"#),
+        format!(r#"{{{url},"auth":{{"type":"bearer","token":{{"k":{c}}}}}}}"#),
+        format!(r#"{{{url},"auth":{{"type":"signature","scheme":"stripe","secrets":{c}}}}}"#),
+        format!(r#"{{{url},"auth":{{"type":"signature","scheme":"stripe","secrets":[[{c}]]}}}}"#),
+        format!(r#"{{{url},"auth":{{"type":"static_header","name":"X-K","value":[{c}]}}}}"#),
+        format!(r#"{{{url},"auth":{{"type":"basic","username":"u","password":[{c}]}}}}"#),
+        // A secret in the wrong field.
+        format!(r#"{{{url},"auth":{{"type":"signature","scheme":{c},"secrets":["s"]}}}}"#),
+        format!(r#"{{{url},"auth":{c}}}"#),
+        format!(r#"{{{url},"auth":{{"type":"none"}},"enabled":{c}}}"#),
+        format!(r#"{{{url},"auth":{{"type":"none"}},"allow_http":{c}}}"#),
+        format!(r#"{{{url},"auth":{{"type":"none"}},"vendor":{c}}}"#),
+        format!(r#"{{"url":{c},"auth":{{"type":"none"}}}}"#),
+        // Custom headers (may be API keys).
+        format!(r#"{{{url},"auth":{{"type":"none"}},"headers":{c}}}"#),
+        format!(r#"{{{url},"auth":{{"type":"none"}},"headers":[{c}]}}"#),
+        format!(
+            r#"{{{url},"auth":{{"type":"none"}},"headers":[{{"name":"X-Key","value":[{c}]}}]}}"#
+        ),
+        format!(
+            r#"{{{url},"auth":{{"type":"none"}},"headers":[{{"name":"Authorization","value":{c}}},{{"name":"x-key","value":{c}}}],"auth":{{"type":"bearer","token":{c}}}}}"#
+        ),
+        // Unknown fields beside a secret.
+        format!(r#"{{{url},"auth":{{"type":"bearer","token":{c},"tokn":{c}}}}}"#),
+        format!(r#"{{{url},"auth":{{"type":"none","token":{c}}}}}"#),
+        format!(r#"{{{url},"auth":{{"type":"bearer","token":{c}}},"filtr":{c}}}"#),
+        // Cut short inside the secret.
+        format!(
+            r#"{{{url},"auth":{{"type":"bearer","token":{}"#,
+            &c[..c.len() - 1]
+        ),
+    ]
+}
+
+#[test]
+fn endpoint_json_errors_never_quote_a_canary() {
+    let mut count = 0;
+    for canary in CANARIES {
+        for c in renderings(canary) {
+            for json in bad_endpoint_json(&c) {
+                let err = serde_json::from_str::<Endpoint>(&json)
+                    .map(|e| format!("accepted: {e:?}"))
+                    .unwrap_or_else(|e| e.to_string());
+                assert!(!err.starts_with("accepted"), "{json}: {err}");
+                assert_no_canary(canary, &format!("error for {json}"), &err);
+                // The same endpoint inside a set.
+                let set = format!(r#"{{"next":1,"endpoints":{{"1":{json}}}}}"#);
+                if let Err(e) = serde_json::from_str::<EndpointSet>(&set) {
+                    assert_no_canary(canary, "set error", &e.to_string());
+                }
+                count += 1;
+            }
+        }
+    }
+    assert!(count >= 100, "{count}");
+}
+
+/// Every kind of `EndpointError` (and `DestinationError`), produced from inputs full of the
+/// canary.
+fn endpoint_errors(canary: &str) -> Vec<EndpointError> {
+    let digits = canary.bytes().all(|b| b.is_ascii_digit());
+    let b = |url: &str| Endpoint::builder(url);
+    let policy = DestinationPolicy::public_only();
+    let spaced = format!(" {canary}");
+    let mut out: Vec<Result<Endpoint, EndpointError>> = vec![
+        b("not a url")
+            .auth(Auth::Bearer {
+                token: canary.into(),
+            })
+            .build(),
+        b(&format!(
+            "https://user:{}@partner.example/",
+            canary.replace(' ', "%20")
+        ))
+        .build(),
+        b("https://partner.example:0/")
+            .auth(Auth::Bearer {
+                token: canary.into(),
+            })
+            .build(),
+        b("http://partner.example/")
+            .auth(Auth::Bearer {
+                token: canary.into(),
+            })
+            .build(),
+        b("https://partner.example/")
+            .header("X-Bad\n", canary)
+            .build(),
+        b("https://partner.example/")
+            .header("X-Key", &format!("{canary}\r\nX: 1"))
+            .build(),
+        b("https://partner.example/")
+            .auth(Auth::Bearer {
+                token: canary.into(),
+            })
+            .header("Authorization", canary)
+            .build(),
+        b("https://partner.example/")
+            .header("X-Key", canary)
+            .header("x-key", canary)
+            .build(),
+        b("https://partner.example/")
+            .auth(Auth::Basic {
+                username: "".into(),
+                password: canary.into(),
+            })
+            .build(),
+        b("https://partner.example/")
+            .auth(Auth::StaticHeader {
+                name: "X-K".into(),
+                value: spaced.as_str().into(),
+            })
+            .build(),
+        b("https://127.0.0.1/")
+            .auth(Auth::Bearer {
+                token: canary.into(),
+            })
+            .destination_policy(policy)
+            .build(),
+        b("https://partner.example/")
+            .auth(Auth::Signature {
+                scheme: Scheme::Standard,
+                secrets: vec![format!("whsec_{canary}!").as_str().into()],
+            })
+            .build(),
+        b("https://partner.example/")
+            .vendor(Vendor::Revel {
+                instance: "i".into(),
+            })
+            .auth(Auth::Signature {
+                scheme: Scheme::Revel,
+                secrets: vec![canary.into()],
+            })
+            .header("X-Revel-Instance", canary)
+            .build(),
+    ];
+    if !digits {
+        out.push(
+            b("https://partner.example/")
+                .auth(Auth::Basic {
+                    username: "a:b".into(),
+                    password: canary.into(),
+                })
+                .build(),
+        );
+    }
+    out.into_iter().map(|r| r.unwrap_err()).collect()
+}
+
+#[test]
+fn every_endpoint_error_is_free_of_canaries() {
+    let mut kinds = std::collections::BTreeSet::new();
+    for canary in CANARIES {
+        for err in endpoint_errors(canary) {
+            kinds.insert(
+                format!("{err:?}")
+                    .split(['(', ' '])
+                    .next()
+                    .unwrap()
+                    .to_owned(),
+            );
+            assert_no_canary(canary, "EndpointError Display", &err.to_string());
+            assert_no_canary(canary, "EndpointError Debug", &format!("{err:?}"));
+        }
+        for url in [
+            format!("https://u:{}@partner.example/", canary.replace(' ', "%20")),
+            format!("http://partner.example/?k={}", canary.replace(' ', "+")),
+        ] {
+            let err: DestinationError = DestinationPolicy::public_only()
+                .check_url(&url)
+                .unwrap_err();
+            assert_no_canary(canary, "DestinationError", &format!("{err} {err:?}"));
+        }
+    }
+    for kind in [
+        "InvalidUrl",
+        "UrlUserInfo",
+        "InvalidPort",
+        "HttpsRequired",
+        "InvalidHeaderName",
+        "InvalidHeaderValue",
+        "ReservedHeader",
+        "DuplicateHeader",
+        "EmptyCredential",
+        "CredentialWhitespace",
+        "Destination",
+        "Signature",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} in {kinds:?}");
+    }
+}
+
+#[test]
+fn endpoint_holders_print_no_canary() {
+    for canary in CANARIES {
+        let query = canary.replace(' ', "+");
+        let url = format!("https://partner.example/hooks?key={query}&{query}");
+        let auths = [
+            Auth::Bearer {
+                token: canary.into(),
+            },
+            Auth::Basic {
+                username: "flow".into(),
+                password: canary.into(),
+            },
+            Auth::StaticHeader {
+                name: "X-Partner-Key".into(),
+                value: canary.into(),
+            },
+            Auth::Signature {
+                scheme: Scheme::Stripe,
+                secrets: vec![canary.into(), canary.into()],
+            },
+        ];
+        for auth in auths {
+            assert_no_canary(canary, "Auth Debug", &format!("{auth:?}"));
+            let builder = Endpoint::builder(&url)
+                .auth(auth)
+                .header("X-Api-Key", canary)
+                .header("X-Other", canary);
+            assert_no_canary(canary, "EndpointBuilder Debug", &format!("{builder:?}"));
+            let endpoint = builder.build().unwrap();
+            assert_no_canary(
+                canary,
+                "Endpoint Debug",
+                &format!("{endpoint:?} {endpoint:#?}"),
+            );
+            for header in endpoint.custom_headers() {
+                let header: &CustomHeader = header;
+                assert_no_canary(canary, "CustomHeader Debug", &format!("{header:?}"));
+            }
+            let request = endpoint
+                .request(
+                    &OutgoingEvent::new("order.finalized", &b"{}"[..]),
+                    1_700_000_000,
+                    "m",
+                )
+                .unwrap();
+            assert_no_canary(
+                canary,
+                "request headers Debug",
+                &format!("{:?}", request.headers()),
+            );
+            let mut set = EndpointSet::new();
+            set.create(endpoint.clone());
+            set.create(endpoint);
+            assert_no_canary(canary, "EndpointSet Debug", &format!("{set:?} {set:#?}"));
+        }
+    }
+}
