@@ -6,7 +6,6 @@
 //! it, so every spelling of an address is caught: `127.1`, `2130706433`, `0x7f000001`,
 //! `0177.0.0.1`, `127.0.0.1.`, `[::ffff:127.0.0.1]`.
 
-use core::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use http::Uri;
@@ -244,15 +243,6 @@ pub(crate) enum Host {
     Ip(IpAddr),
     /// A domain name, lowercase.
     Domain(String),
-}
-
-impl fmt::Display for Host {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Host::Ip(addr) => addr.fmt(f),
-            Host::Domain(name) => f.write_str(name),
-        }
-    }
 }
 
 /// Parses a URL host (as `http::Uri::host` gives it: IPv6 in brackets) like the WHATWG host
@@ -507,7 +497,7 @@ mod tests {
     }
 
     #[test]
-    fn ranges() {
+    fn ranges() -> Result<(), std::net::AddrParseError> {
         let p = DestinationPolicy::public_only();
         for ok in [
             "93.184.215.14",
@@ -515,8 +505,7 @@ mod tests {
             "2606:4700::1111",
             "64:ff9b::808:808",
         ] {
-            let addr: IpAddr = ok.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-            assert_eq!(p.check_resolved(addr), Ok(()), "{ok}");
+            assert_eq!(p.check_resolved(ok.parse()?), Ok(()), "{ok}");
         }
         for bad in [
             "0.0.0.0",
@@ -540,8 +529,8 @@ mod tests {
             "ff02::1",
             "2001:db8::1",
         ] {
-            let addr: IpAddr = bad.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-            assert!(p.check_resolved(addr).is_err(), "{bad}");
+            assert!(p.check_resolved(bad.parse()?).is_err(), "{bad}");
         }
+        Ok(())
     }
 }

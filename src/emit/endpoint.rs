@@ -473,8 +473,8 @@ impl From<Endpoint> for EndpointConfig {
 }
 
 impl<'de> Deserialize<'de> for Endpoint {
-    /// Reads the JSON value, then the configuration from it with errors that name the field
-    /// (`auth.token: ...`) but never quote a value, then validates it.
+    /// Reads the JSON value, then the configuration from it with errors that name where the
+    /// problem is (`headers[0]: ...`, `auth: ...`) but never quote a value, then validates it.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Endpoint, D::Error> {
         let value = Value::deserialize(deserializer)?;
         strict_unit_variants(&value).map_err(de::Error::custom)?;
@@ -506,7 +506,7 @@ impl<'de> Deserialize<'de> for Endpoint {
 /// `deny_unknown_fields`; these are checked here. So are the filter's fields, whose serde is
 /// `EventFilter`'s.
 fn strict_unit_variants(value: &Value) -> Result<(), String> {
-    let check = |field: &str, tag: &str, units: &[&str], allowed: &[&str]| {
+    let check = |field: &str, tag: &str, units: &[&str]| {
         let Some(object) = value.get(field).and_then(Value::as_object) else {
             return Ok(());
         };
@@ -518,18 +518,15 @@ fn strict_unit_variants(value: &Value) -> Result<(), String> {
             return Ok(());
         }
         match object.keys().find(|k| k.as_str() != tag) {
-            Some(key) if !allowed.contains(&key.as_str()) => {
-                Err(format!("{field}: unknown field `{key}`, expected `{tag}`"))
-            }
-            _ => Ok(()),
+            Some(key) => Err(format!("{field}: unknown field `{key}`, expected `{tag}`")),
+            None => Ok(()),
         }
     };
-    check("auth", "type", &["none"], &[])?;
+    check("auth", "type", &["none"])?;
     check(
         "vendor",
         "kind",
         &["generic", "mipos", "linga", "ordergroove", "flow_retail"],
-        &[],
     )?;
     let unknown_filter_field = value
         .get("filter")
