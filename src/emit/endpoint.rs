@@ -313,9 +313,18 @@ pub enum EndpointError {
     /// headers (`webhook-id`, `x-github-delivery`, `x-shopify-webhook-id`, ...), the Revel
     /// headers (`x-revel-*`), `authorization` when the auth sets it, and the static auth
     /// header's own name.
+    ///
+    /// The framing list is HTTP's hop-by-hop headers (RFC 9110 §7.6.1) and the Fetch
+    /// standard's forbidden request headers, which browsers refuse from scripts for the same
+    /// reason. `authorization` is reserved only when the crate sets it (basic, bearer, or a
+    /// static header of that name): with no auth or a signature scheme it is the receiver's
+    /// own credential (a Flow Retail transport with security `NONE` and an API key), and the
+    /// crate sets nothing it could contradict.
     #[error("header {0} is set by the crate and cannot be a custom header")]
     ReservedHeader(String),
-    /// Two custom headers with the same name (case-insensitive), named lowercase.
+    /// Two custom headers with the same name (case-insensitive), named lowercase. Refused
+    /// rather than sent as two lines or joined with commas: a request carries one value per
+    /// custom name, as configured, and joining is not meaningful for every header.
     #[error("custom header {0} is given twice")]
     DuplicateHeader(String),
     /// A credential that is empty (`auth.token`, `auth.value`, `auth.username`,
