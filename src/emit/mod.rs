@@ -5,7 +5,8 @@
 //! - `endpoint.rs`: [`Endpoint`], its configuration ([`Auth`], [`Vendor`], custom headers) and
 //!   validation;
 //! - `request.rs`: [`OutgoingEvent`] and [`Endpoint::request`], the signed request;
-//! - `set.rs`: [`EndpointSet`], create / update / enable / disable / delete and fan-out.
+//! - `set.rs`: [`EndpointSet`], create / update / enable / disable / delete and fan-out;
+//! - `destination.rs`: [`DestinationPolicy`], where endpoints may point (against SSRF).
 
 mod destination;
 mod endpoint;
