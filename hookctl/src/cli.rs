@@ -600,3 +600,24 @@ fn net_listen(_: &Options) -> Result<(), Failure> {
 fn net_trigger(_: &Options) -> Result<(), Failure> {
     Err(Failure::NoNet("trigger"))
 }
+
+#[cfg(all(test, not(feature = "net")))]
+mod tests {
+    use super::*;
+
+    /// Without `net`, the network subcommands say how to get them, with exit 2.
+    #[test]
+    fn network_subcommands_need_the_net_feature() {
+        for (command, args) in [
+            ("send", &["send", "--event", "x"][..]),
+            ("listen", &["listen", "--port", "0"]),
+            ("trigger", &["trigger", "ping"]),
+        ] {
+            let args = args.iter().map(OsString::from).collect();
+            match run(args) {
+                Err(Failure::NoNet(name)) => assert_eq!(name, command),
+                other => panic!("{command}: {other:?}"),
+            }
+        }
+    }
+}
