@@ -2,7 +2,9 @@
 //! parse into the vendor's typed event.
 //!
 //! - `receiver.rs`: [`Receiver`] and [`ReceiveError`].
+//! - `status.rs`: the HTTP status a receiver answers for each outcome.
 
 mod receiver;
+mod status;
 
 pub use receiver::{MiposEvent, ReceiveError, Receiver};
