@@ -8,9 +8,10 @@ use http::{HeaderMap, Request};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use super::Received;
 use crate::linga::{CheckEvent, CheckEventKind};
 use crate::revel::RevelEvent;
-use crate::{EventFilter, HeaderSource, ParseError, Verified, Verifier, VerifyError};
+use crate::{EventFilter, HeaderSource, ParseError, Verifier, VerifyError};
 use crate::{flow_retail, mipos, ordergroove, parse_json};
 
 /// Why a received webhook was not accepted.
@@ -139,10 +140,13 @@ impl Receiver {
         now: i64,
         event_type: &str,
         store: Option<&str>,
-    ) -> Result<T, ReceiveError> {
+    ) -> Result<Received<T>, ReceiveError> {
         let verified = self.verifier.verify(headers, body, now)?;
         self.admit(event_type, store)?;
-        Ok(parse_json(verified.body())?)
+        Ok(Received::new(
+            parse_json(verified.body())?,
+            verified.verification(),
+        ))
     }
 
     /// Revel: the event type from `X-Revel-Event-Type`, the store from
@@ -152,7 +156,7 @@ impl Receiver {
         headers: &HeaderMap,
         body: Bytes,
         now: i64,
-    ) -> Result<RevelEvent, ReceiveError> {
+    ) -> Result<Received<RevelEvent>, ReceiveError> {
         let verified = self.verifier.verify(headers, body, now)?;
         // The crate's prepared header names: no name parsing per request.
         let text = |name: &http::HeaderName| {
@@ -165,7 +169,8 @@ impl Receiver {
             ReceiveError::NoEventType("missing header x-revel-event-type"),
         )?;
         self.admit(event_type, text(&crate::header::REVEL_ESTABLISHMENT_ID))?;
-        Ok(RevelEvent::parse(event_type, verified.body())?)
+        let event = RevelEvent::parse(event_type, verified.body())?;
+        Ok(Received::new(event, verified.verification()))
     }
 
     /// [`Receiver::revel`] for a request.
@@ -173,7 +178,7 @@ impl Receiver {
         &self,
         request: &Request<Bytes>,
         now: i64,
-    ) -> Result<RevelEvent, ReceiveError> {
+    ) -> Result<Received<RevelEvent>, ReceiveError> {
         self.revel(request.headers(), request.body().clone(), now)
     }
 
@@ -184,7 +189,7 @@ impl Receiver {
         headers: &HeaderMap,
         body: Bytes,
         now: i64,
-    ) -> Result<MiposEvent, ReceiveError> {
+    ) -> Result<Received<MiposEvent>, ReceiveError> {
         let verified = self.verifier.verify(headers, body, now)?;
         let keys: MiposKeys<'_> = parse_json_borrowed(verified.body())?;
         let store = keys
@@ -194,11 +199,12 @@ impl Receiver {
         let is_order = keys.external_id.is_some() || keys.items.is_some();
         let event_type = if is_order { "order" } else { "menu" };
         self.admit(event_type, store)?;
-        Ok(if is_order {
+        let event = if is_order {
             MiposEvent::Order(Box::new(parse_json(verified.body())?))
         } else {
             MiposEvent::Menu(parse_json(verified.body())?)
-        })
+        };
+        Ok(Received::new(event, verified.verification()))
     }
 
     /// Ordergroove: the event type from the envelope's `type`, read before the full parse.
@@ -207,14 +213,17 @@ impl Receiver {
         headers: &HeaderMap,
         body: Bytes,
         now: i64,
-    ) -> Result<ordergroove::Envelope, ReceiveError> {
+    ) -> Result<Received<ordergroove::Envelope>, ReceiveError> {
         let verified = self.verifier.verify(headers, body, now)?;
         let peek: EnvelopeType<'_> = parse_json_borrowed(verified.body())?;
         let event_type = peek
             .kind
             .ok_or(ReceiveError::NoEventType("no type in the envelope"))?;
         self.admit(&event_type, None)?;
-        Ok(parse_json(verified.body())?)
+        Ok(Received::new(
+            parse_json(verified.body())?,
+            verified.verification(),
+        ))
     }
 
     /// Flow Retail: the event type is the action's dotted form (`ORDER_SETTLED` →
@@ -224,7 +233,7 @@ impl Receiver {
         headers: &HeaderMap,
         body: Bytes,
         now: i64,
-    ) -> Result<flow_retail::Envelope, ReceiveError> {
+    ) -> Result<Received<flow_retail::Envelope>, ReceiveError> {
         let verified = self.verifier.verify(headers, body, now)?;
         let keys: FlowKeys<'_> = parse_json_borrowed(verified.body())?;
         let action = keys
@@ -233,7 +242,10 @@ impl Receiver {
         let dotted = flow_retail::Action::new(&action).dotted();
         let store = keys.store.as_ref().and_then(|s| s.uid.as_deref());
         self.admit(&dotted, store)?;
-        Ok(parse_json(verified.body())?)
+        Ok(Received::new(
+            parse_json(verified.body())?,
+            verified.verification(),
+        ))
     }
 
     /// Linga: which webhook was called (the caller knows from the URL) gives the event type.
@@ -243,10 +255,14 @@ impl Receiver {
         headers: &HeaderMap,
         body: Bytes,
         now: i64,
-    ) -> Result<CheckEvent, ReceiveError> {
-        let verified: Verified = self.verifier.verify(headers, body, now)?;
+    ) -> Result<Received<CheckEvent>, ReceiveError> {
+        let verified = self.verifier.verify(headers, body, now)?;
         self.admit(kind.event_type(), None)?;
-        Ok(CheckEvent::parse(kind, verified.into_body())?)
+        let verification = verified.verification();
+        Ok(Received::new(
+            CheckEvent::parse(kind, verified.into_body())?,
+            verification,
+        ))
     }
 }
 
