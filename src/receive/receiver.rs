@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use http::{HeaderMap, Request};
+use http::{HeaderName, Request};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -32,6 +32,15 @@ pub enum ReceiveError {
     /// The event type could not be told (a missing header, or no type in the envelope).
     #[error("no event type: {0}")]
     NoEventType(&'static str),
+    /// A header the receiver reads after verifying (Revel's `X-Revel-Event-Type` or
+    /// `X-Revel-Establishment-Id`) is present but cannot be read: not UTF-8, or empty.
+    #[error("malformed header {header}: {reason}")]
+    MalformedHeader {
+        /// The header's name.
+        header: Cow<'static, str>,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// Authentic and wanted, but the body does not parse into the vendor's model.
     #[error("unparseable: {0}")]
     Unparseable(#[from] ParseError),
@@ -133,44 +142,58 @@ impl Receiver {
     /// wherever the vendor puts them), then parses the body as `T`. For vendors without a
     /// dedicated method, and for schemes such as Standard Webhooks or Stripe-style carrying
     /// any payload.
+    ///
+    /// Like every method here, it takes the headers from any [`HeaderSource`]: an
+    /// `http::HeaderMap`, or `(name, value)` pairs for callers on another `http` major
+    /// (actix-web 4) or none.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use pos_webhooks::{EventFilter, Message, Receiver, Scheme, Signer, Verifier};
+    /// let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    /// let receiver = Receiver::new(Verifier::new(Scheme::Standard, [secret])?, EventFilter::all());
+    /// let body = Bytes::from_static(br#"{"total": 3}"#);
+    /// let signed = Signer::new(Scheme::Standard, [secret])?
+    ///     .sign(&Message::new(&body).id("msg_1").timestamp(1_700_000_000))?;
+    /// // Pairs, as another framework's request would give them.
+    /// let headers: Vec<(&str, &str)> = signed.headers().collect();
+    /// let received = receiver.receive_json::<serde_json::Value>(
+    ///     &headers, body, 1_700_000_010, "order.created", None,
+    /// )?;
+    /// assert_eq!(received.event["total"], 3);
+    /// assert_eq!(received.verification.timestamp(), Some(1_700_000_000));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn receive_json<T: DeserializeOwned>(
         &self,
-        headers: &HeaderMap,
+        headers: &(impl HeaderSource + ?Sized),
         body: Bytes,
         now: i64,
         event_type: &str,
         store: Option<&str>,
     ) -> Result<Received<T>, ReceiveError> {
-        let verified = self.verifier.verify(headers, body, now)?;
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
         self.admit(event_type, store)?;
-        Ok(Received::new(
-            parse_json(verified.body())?,
-            verified.verification(),
-        ))
+        Ok(Received::new(parse_json(&body)?, verification))
     }
 
     /// Revel: the event type from `X-Revel-Event-Type`, the store from
     /// `X-Revel-Establishment-Id`.
-    pub fn revel(
+    pub fn revel<H: HeaderSource + ?Sized>(
         &self,
-        headers: &HeaderMap,
+        headers: &H,
         body: Bytes,
         now: i64,
     ) -> Result<Received<RevelEvent>, ReceiveError> {
-        let verified = self.verifier.verify(headers, body, now)?;
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
         // The crate's prepared header names: no name parsing per request.
-        let text = |name: &http::HeaderName| {
-            headers
-                .header_named(name)
-                .and_then(|v| core::str::from_utf8(v).ok())
-                .map(str::trim)
-        };
-        let event_type = text(&crate::header::REVEL_EVENT_TYPE).ok_or(
+        let event_type = header_text(headers, &crate::header::REVEL_EVENT_TYPE)?.ok_or(
             ReceiveError::NoEventType("missing header x-revel-event-type"),
         )?;
-        self.admit(event_type, text(&crate::header::REVEL_ESTABLISHMENT_ID))?;
-        let event = RevelEvent::parse(event_type, verified.body())?;
-        Ok(Received::new(event, verified.verification()))
+        let store = header_text(headers, &crate::header::REVEL_ESTABLISHMENT_ID)?;
+        self.admit(event_type, store)?;
+        let event = RevelEvent::parse(event_type, &body)?;
+        Ok(Received::new(event, verification))
     }
 
     /// [`Receiver::revel`] for a request.
@@ -184,14 +207,14 @@ impl Receiver {
 
     /// miPOS: an ORDER (a body with `external_id` or `items`) or a MENU request; the store
     /// from `external_store_id` or `store_id`.
-    pub fn mipos(
+    pub fn mipos<H: HeaderSource + ?Sized>(
         &self,
-        headers: &HeaderMap,
+        headers: &H,
         body: Bytes,
         now: i64,
     ) -> Result<Received<MiposEvent>, ReceiveError> {
-        let verified = self.verifier.verify(headers, body, now)?;
-        let keys: MiposKeys<'_> = parse_json_borrowed(verified.body())?;
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
+        let keys: MiposKeys<'_> = parse_json_borrowed(&body)?;
         let store = keys
             .external_store_id
             .as_deref()
@@ -200,70 +223,82 @@ impl Receiver {
         let event_type = if is_order { "order" } else { "menu" };
         self.admit(event_type, store)?;
         let event = if is_order {
-            MiposEvent::Order(Box::new(parse_json(verified.body())?))
+            MiposEvent::Order(Box::new(parse_json(&body)?))
         } else {
-            MiposEvent::Menu(parse_json(verified.body())?)
+            MiposEvent::Menu(parse_json(&body)?)
         };
-        Ok(Received::new(event, verified.verification()))
+        Ok(Received::new(event, verification))
     }
 
     /// Ordergroove: the event type from the envelope's `type`, read before the full parse.
-    pub fn ordergroove(
+    pub fn ordergroove<H: HeaderSource + ?Sized>(
         &self,
-        headers: &HeaderMap,
+        headers: &H,
         body: Bytes,
         now: i64,
     ) -> Result<Received<ordergroove::Envelope>, ReceiveError> {
-        let verified = self.verifier.verify(headers, body, now)?;
-        let peek: EnvelopeType<'_> = parse_json_borrowed(verified.body())?;
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
+        let peek: EnvelopeType<'_> = parse_json_borrowed(&body)?;
         let event_type = peek
             .kind
             .ok_or(ReceiveError::NoEventType("no type in the envelope"))?;
         self.admit(&event_type, None)?;
-        Ok(Received::new(
-            parse_json(verified.body())?,
-            verified.verification(),
-        ))
+        Ok(Received::new(parse_json(&body)?, verification))
     }
 
     /// Flow Retail: the event type is the action's dotted form (`ORDER_SETTLED` →
     /// `order.settled`), the store is `store.Uid`.
-    pub fn flow_retail(
+    pub fn flow_retail<H: HeaderSource + ?Sized>(
         &self,
-        headers: &HeaderMap,
+        headers: &H,
         body: Bytes,
         now: i64,
     ) -> Result<Received<flow_retail::Envelope>, ReceiveError> {
-        let verified = self.verifier.verify(headers, body, now)?;
-        let keys: FlowKeys<'_> = parse_json_borrowed(verified.body())?;
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
+        let keys: FlowKeys<'_> = parse_json_borrowed(&body)?;
         let action = keys
             .action
             .ok_or(ReceiveError::NoEventType("no action in the body"))?;
         let dotted = flow_retail::Action::new(&action).dotted();
         let store = keys.store.as_ref().and_then(|s| s.uid.as_deref());
         self.admit(&dotted, store)?;
-        Ok(Received::new(
-            parse_json(verified.body())?,
-            verified.verification(),
-        ))
+        Ok(Received::new(parse_json(&body)?, verification))
     }
 
     /// Linga: which webhook was called (the caller knows from the URL) gives the event type.
-    pub fn linga(
+    pub fn linga<H: HeaderSource + ?Sized>(
         &self,
         kind: CheckEventKind,
-        headers: &HeaderMap,
+        headers: &H,
         body: Bytes,
         now: i64,
     ) -> Result<Received<CheckEvent>, ReceiveError> {
-        let verified = self.verifier.verify(headers, body, now)?;
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
         self.admit(kind.event_type(), None)?;
-        let verification = verified.verification();
-        Ok(Received::new(
-            CheckEvent::parse(kind, verified.into_body())?,
-            verification,
-        ))
+        Ok(Received::new(CheckEvent::parse(kind, body)?, verification))
     }
+}
+
+/// The value of header `name` as trimmed text; `None` when absent. A value that is not UTF-8
+/// (or empty once trimmed) is malformed: reporting it as absent would hide what the sender did.
+fn header_text<'h, H: HeaderSource + ?Sized>(
+    headers: &'h H,
+    name: &HeaderName,
+) -> Result<Option<&'h str>, ReceiveError> {
+    let Some(raw) = headers.header_named(name) else {
+        return Ok(None);
+    };
+    let malformed = |reason| ReceiveError::MalformedHeader {
+        header: name.as_str().to_owned().into(),
+        reason,
+    };
+    let text = core::str::from_utf8(raw)
+        .map_err(|_| malformed("not utf-8"))?
+        .trim();
+    if text.is_empty() {
+        return Err(malformed("empty"));
+    }
+    Ok(Some(text))
 }
 
 /// A partial parse that borrows from the body (for peeking at the event type).

@@ -57,6 +57,7 @@ impl ReceiveError {
     /// | [`NotAuthentic`](ReceiveError::NotAuthentic) | 401 Unauthorized | not proven to come from the sender; see [`VerifyError::status`] |
     /// | [`FilteredOut`](ReceiveError::FilteredOut) | 204 No Content | authentic and fine, just not wanted: any non-2xx would make the sender retry it (for days with Svix or Stripe) and count the endpoint as failing |
     /// | [`NoEventType`](ReceiveError::NoEventType) | 400 Bad Request | the request lacks what every webhook of this vendor carries |
+    /// | [`MalformedHeader`](ReceiveError::MalformedHeader) | 400 Bad Request | a header the receiver reads (Revel's event type or store) cannot be read |
     /// | [`Unparseable`](ReceiveError::Unparseable) | 422 Unprocessable Content | authentic, but the body does not fit the vendor's model |
     ///
     /// The 4xx answers are final for Flow Retail (any 4xx is not retried) and GitHub (never
@@ -77,7 +78,9 @@ impl ReceiveError {
         match self {
             ReceiveError::NotAuthentic(error) => error.status(),
             ReceiveError::FilteredOut { .. } => StatusCode::NO_CONTENT,
-            ReceiveError::NoEventType(_) => StatusCode::BAD_REQUEST,
+            ReceiveError::NoEventType(_) | ReceiveError::MalformedHeader { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             ReceiveError::Unparseable(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -152,6 +155,16 @@ mod tests {
     #[test]
     fn no_event_type_is_400() {
         let error = ReceiveError::NoEventType("missing header x-revel-event-type");
+        assert_eq!(error.status(), StatusCode::BAD_REQUEST);
+        assert!(!error.is_success());
+    }
+
+    #[test]
+    fn malformed_header_is_400() {
+        let error = ReceiveError::MalformedHeader {
+            header: Cow::Borrowed("x-revel-event-type"),
+            reason: "not utf-8",
+        };
         assert_eq!(error.status(), StatusCode::BAD_REQUEST);
         assert!(!error.is_success());
     }
