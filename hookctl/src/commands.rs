@@ -29,8 +29,9 @@ exit codes: 0 success, 1 not authentic / dropped / unparseable / not 2xx, 2 usag
 pub(crate) const LISTEN_HELP: &str = "\
 Each request is printed: the request line, its headers (token and authorization values
 redacted), the verdict with its reason and the answer's status, and the typed payload as pretty
-JSON. Answers: 200 accepted, 200 filtered out (so the sender does not retry), 401 not
-authentic, 400 no event type or unparseable.
+JSON. Answers (the library's `ReceiveError::status`): 200 accepted, 204 filtered out (so the
+sender does not retry), 401 not authentic, 400 no event type or an unreadable header, 422
+authentic but unparseable.
 --event-type-from: revel (X-Revel-Event-Type), mipos (order or menu from the body),
 ordergroove (the envelope's type), flowretail (the action), linga (the path's last segment:
 opened, opened_in_pos, updated or closed), header:NAME, json:FIELD, path (the last segment).

@@ -12,7 +12,7 @@ use axum::extract::State;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use pos_webhooks::linga::CheckEventKind;
-use pos_webhooks::{EventFilter, Message, ReceiveError, Receiver, Scheme, Signer};
+use pos_webhooks::{EventFilter, Message, ReceiveError, Receiver, Scheme, Signer, Verification};
 use tokio::sync::Notify;
 
 use crate::commands::{self, Options};
@@ -271,15 +271,11 @@ impl Source {
     }
 }
 
-/// The HTTP status to answer for a refused webhook: 401 when it is not authentic, 2xx when
-/// the filter drops it (so the sender does not retry), 400 when it cannot be read. One
-/// function, so the library's own mapping can take its place in one line.
+/// The HTTP status to answer for a refused webhook: the library's recommendation (401 not
+/// authentic, 204 filtered out so the sender does not retry, 400 no event type or a bad
+/// header, 422 unparseable).
 fn status_for(error: &ReceiveError) -> StatusCode {
-    match error {
-        ReceiveError::NotAuthentic(_) => StatusCode::UNAUTHORIZED,
-        ReceiveError::FilteredOut { .. } => StatusCode::OK,
-        _ => StatusCode::BAD_REQUEST,
-    }
+    error.status()
 }
 
 struct Listener {
@@ -395,12 +391,7 @@ fn examine(
     }
     report.push_str(&format!("  ({} bytes of body)\n", body.len()));
     let now = clock().unwrap_or_default();
-    let verification = state.receiver.verifier().verify_parts(headers, &body, now);
-    let outcome = verification
-        .map_err(ReceiveError::NotAuthentic)
-        .and_then(|verification| {
-            receive(state, uri, headers, body, now).map(|json| (verification, json))
-        });
+    let outcome = receive(state, uri, headers, body, now);
     match outcome {
         Ok((verification, json)) => {
             let status = StatusCode::OK;
@@ -419,23 +410,27 @@ fn examine(
         Err(error) => {
             let status = status_for(&error);
             report.push_str(&format!("verdict: {error} -> {status}\n\n"));
-            (status, report, format!("{error}\n"))
+            // A 204 has no body.
+            let answer = if status == StatusCode::NO_CONTENT {
+                String::new()
+            } else {
+                format!("{error}\n")
+            };
+            (status, report, answer)
         }
     }
 }
 
-/// Filters and parses one verified webhook, as the event-type source says.
+/// Verifies, filters and parses one webhook, as the event-type source says: what was
+/// verified and the typed payload as pretty JSON.
 fn receive(
     state: &Listener,
     uri: &Uri,
     headers: &HeaderMap,
     body: Bytes,
     now: i64,
-) -> Result<String, ReceiveError> {
+) -> Result<(Verification, String), ReceiveError> {
     let receiver = &state.receiver;
-    let serialize = |json: Result<String, Failure>| {
-        json.map_err(|_| ReceiveError::NoEventType("the payload cannot be serialized"))
-    };
     let last_segment = uri
         .path()
         .trim_end_matches('/')
@@ -445,22 +440,28 @@ fn receive(
         .to_owned();
     match &state.source {
         Source::Vendor(Vendor::Revel) => {
-            let event = receiver.revel(headers, body, now)?;
-            let json = event
+            let received = receiver.revel(headers, body, now)?;
+            let json = received
+                .event
                 .to_json()
                 .map_err(|_| ReceiveError::NoEventType("the payload cannot be serialized"))?;
-            serialize(to_json(&json))
+            serialize(received.verification, &json)
         }
-        Source::Vendor(Vendor::Mipos) => match receiver.mipos(headers, body, now)? {
-            pos_webhooks::MiposEvent::Order(order) => serialize(to_json(&order)),
-            pos_webhooks::MiposEvent::Menu(menu) => serialize(to_json(&menu)),
-            _ => Err(ReceiveError::NoEventType("an unknown miPOS event")),
-        },
+        Source::Vendor(Vendor::Mipos) => {
+            let received = receiver.mipos(headers, body, now)?;
+            match &received.event {
+                pos_webhooks::MiposEvent::Order(order) => serialize(received.verification, order),
+                pos_webhooks::MiposEvent::Menu(menu) => serialize(received.verification, menu),
+                _ => Err(ReceiveError::NoEventType("an unknown miPOS event")),
+            }
+        }
         Source::Vendor(Vendor::Ordergroove) => {
-            serialize(to_json(&receiver.ordergroove(headers, body, now)?))
+            let received = receiver.ordergroove(headers, body, now)?;
+            serialize(received.verification, &received.event)
         }
         Source::Vendor(Vendor::FlowRetail) => {
-            serialize(to_json(&receiver.flow_retail(headers, body, now)?))
+            let received = receiver.flow_retail(headers, body, now)?;
+            serialize(received.verification, &received.event)
         }
         Source::Vendor(Vendor::Linga) => {
             let kind = match last_segment.as_str() {
@@ -472,10 +473,13 @@ fn receive(
             .ok_or(ReceiveError::NoEventType(
                 "linga: the path's last segment is not opened, opened_in_pos, updated or closed",
             ))?;
-            let event = receiver.linga(kind, headers, body, now)?;
-            serialize(to_json(event.json()))
+            let received = receiver.linga(kind, headers, body, now)?;
+            serialize(received.verification, received.event.json())
         }
+        // The event type is read before the one-call receive: verify first, so a forged
+        // request is reported as not authentic rather than as lacking a type.
         Source::Header(name) => {
+            receiver.verifier().verify_parts(headers, &body, now)?;
             let event_type = headers
                 .get(name.as_str())
                 .and_then(|v| v.to_str().ok())
@@ -487,6 +491,7 @@ fn receive(
             generic(receiver, headers, body, now, &event_type)
         }
         Source::Json(field) => {
+            receiver.verifier().verify_parts(headers, &body, now)?;
             let value: serde_json::Value = pos_webhooks::parse_json(&body)?;
             let event_type = field
                 .split('.')
@@ -508,7 +513,18 @@ fn generic(
     body: Bytes,
     now: i64,
     event_type: &str,
-) -> Result<String, ReceiveError> {
-    let json: serde_json::Value = receiver.receive_json(headers, body, now, event_type, None)?;
-    to_json(&json).map_err(|_| ReceiveError::NoEventType("the payload cannot be serialized"))
+) -> Result<(Verification, String), ReceiveError> {
+    let received =
+        receiver.receive_json::<serde_json::Value>(headers, body, now, event_type, None)?;
+    serialize(received.verification, &received.event)
+}
+
+/// The verification and the typed payload as pretty JSON.
+fn serialize<T: serde::Serialize + ?Sized>(
+    verification: Verification,
+    event: &T,
+) -> Result<(Verification, String), ReceiveError> {
+    to_json(event)
+        .map(|json| (verification, json))
+        .map_err(|_| ReceiveError::NoEventType("the payload cannot be serialized"))
 }

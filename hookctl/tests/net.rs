@@ -11,7 +11,7 @@ use common::{Listen, OneShot, TempDir, fixture, hookctl, sample};
 const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// trigger → listen: accepted (200 with the typed payload), not authentic (401), filtered out
-/// (200, not parsed); the listener stops by itself after --max-requests.
+/// (204, not parsed); the listener stops by itself after --max-requests.
 #[test]
 fn listen_answers_trigger_with_the_recommended_status() {
     let listen = Listen::start(&[
@@ -82,7 +82,10 @@ fn listen_answers_trigger_with_the_recommended_status() {
         "the-shared-secret",
     ])
     .code(0);
-    assert!(filtered.stdout.contains("status: 200 OK"), "{filtered:#?}");
+    assert!(
+        filtered.stdout.contains("status: 204 No Content"),
+        "{filtered:#?}"
+    );
 
     let (code, out, err) = listen.finish();
     assert_eq!(code, 0, "{out}\n{err}");
@@ -108,7 +111,7 @@ fn listen_answers_trigger_with_the_recommended_status() {
         "{out}"
     );
     assert!(
-        reports[2].contains("verdict: filtered out: event menu.updated -> 200 OK"),
+        reports[2].contains("verdict: filtered out: event menu.updated -> 204 No Content"),
         "{out}"
     );
     assert!(
@@ -117,9 +120,9 @@ fn listen_answers_trigger_with_the_recommended_status() {
     );
 }
 
-/// send → listen: an authentic body that does not parse is answered 400, and send exits 1.
+/// send → listen: an authentic body that does not parse is answered 422, and send exits 1.
 #[test]
-fn listen_answers_unparseable_with_400_and_redacts_tokens() {
+fn listen_answers_unparseable_with_422_and_redacts_tokens() {
     let listen = Listen::start(&[
         "--scheme",
         "linga",
@@ -151,7 +154,7 @@ fn listen_answers_unparseable_with_400_and_redacts_tokens() {
     ])
     .code(1);
     assert!(
-        run.stdout.starts_with("status: 400 Bad Request\n"),
+        run.stdout.starts_with("status: 422 Unprocessable Entity\n"),
         "{run:#?}"
     );
     let good = dir.file("good.json", br#"{"checkId": 9}"#);
@@ -172,7 +175,7 @@ fn listen_answers_unparseable_with_400_and_redacts_tokens() {
     let (code, out, _) = listen.finish();
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("verdict: unparseable: "), "{out}");
-    assert!(out.contains("-> 400 Bad Request"), "{out}");
+    assert!(out.contains("-> 422 "), "{out}");
     assert!(out.contains("  x-partner-key: <redacted>\n"), "{out}");
     assert!(
         !out.contains("token-from-partner"),
