@@ -319,6 +319,8 @@ pub(crate) fn listen(options: &Options) -> Result<(), Failure> {
         let listener = tokio::net::TcpListener::bind((host, port))
             .await
             .map_err(|e| Failure::Network(format!("cannot listen on {host}:{port}: {e}")))?;
+        // Registered before the `listening on` line: a ctrl-c right after it stops cleanly.
+        let interrupted = interrupted()?;
         let address = listener
             .local_addr()
             .map_err(|e| Failure::Network(format!("cannot listen on {host}:{port}: {e}")))?;
@@ -335,7 +337,7 @@ pub(crate) fn listen(options: &Options) -> Result<(), Failure> {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
+                    () = interrupted => {}
                     () = stop.done.notified() => {}
                 }
             })
@@ -347,6 +349,25 @@ pub(crate) fn listen(options: &Options) -> Result<(), Failure> {
         );
         Ok(())
     })
+}
+
+/// Resolves on ctrl-c (SIGINT); the handler is in place when this returns.
+fn interrupted() -> Result<impl Future<Output = ()>, Failure> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())
+            .map_err(|e| Failure::Network(format!("cannot watch for ctrl-c: {e}")))?;
+        Ok(async move {
+            interrupt.recv().await;
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }
 
 async fn handle(

@@ -464,3 +464,18 @@ fn network_subcommands_have_their_own_help() {
         "{run:#?}"
     );
 }
+
+/// ctrl-c (SIGINT) stops the listener cleanly: exit 0 and its closing line.
+#[cfg(unix)]
+#[test]
+fn listen_stops_on_sigint() {
+    let listen = Listen::start(&["--scheme", "github", "--secret", "k"]);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &listen.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (code, out, err) = listen.finish();
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(err, "hookctl: stopped after 0 requests\n");
+}

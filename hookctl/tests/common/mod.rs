@@ -153,7 +153,12 @@ impl Listen {
         }
     }
 
-    /// Waits for the listener to exit by itself (after --max-requests) and returns its exit
+    /// The listener's process id.
+    pub fn id(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+
+    /// Waits for the listener to exit (after --max-requests or a signal) and returns its exit
     /// code, the rest of its stdout and its stderr.
     pub fn finish(mut self) -> (i32, String, String) {
         let mut child = self.child.take().unwrap();
