@@ -36,8 +36,7 @@ exit codes: 0 success, 1 not authentic / dropped / unparseable / not 2xx, 2 usag
     bin_name = "hookctl",
     override_help = USAGE,
     disable_help_subcommand = true,
-    disable_version_flag = true,
-    color = clap::ColorChoice::Never
+    disable_version_flag = true
 )]
 struct Cli {
     #[command(subcommand)]
