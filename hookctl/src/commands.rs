@@ -163,17 +163,18 @@ pub(crate) fn read_endpoint(path: &std::path::Path) -> Result<pos_webhooks::Endp
 }
 
 /// The request `request` prints and `send` sends: the endpoint (`--endpoint`), the event
-/// (`--event`, or `event_type` if given) and its body (`--file`, or `body` if given).
+/// (`--event`) and its body (`--file`); for `trigger`, `sample` gives the event type, the body
+/// and the message id instead.
 pub(crate) fn build_request(
     options: &Options,
-    sample: Option<(&str, &[u8])>,
+    sample: Option<(&str, &[u8], &str)>,
 ) -> Result<http::Request<bytes::Bytes>, Failure> {
     let path = options
         .endpoint
         .as_ref()
         .ok_or_else(|| Failure::usage("missing --endpoint"))?;
     let event_type = match sample {
-        Some((event_type, _)) => event_type,
+        Some((event_type, _, _)) => event_type,
         None => options
             .event
             .as_deref()
@@ -185,9 +186,12 @@ pub(crate) fn build_request(
         Some(now) => now,
         None => clock()?,
     };
-    let id = options.id.clone().unwrap_or_else(|| format!("msg_{now}"));
+    let id = match sample {
+        Some((_, _, id)) => id.to_owned(),
+        None => options.id.clone().unwrap_or_else(|| format!("msg_{now}")),
+    };
     let body = match sample {
-        Some((_, body)) => body.to_vec(),
+        Some((_, body, _)) => body.to_vec(),
         None => options.read_body()?,
     };
     let mut event = pos_webhooks::OutgoingEvent::new(event_type, body);

@@ -71,10 +71,18 @@ pub(crate) fn trigger(options: &Options) -> Result<(), Failure> {
         .ok_or_else(|| Failure::usage("missing --to"))?;
     let uri = target(to)?;
     let event_type = event.wire_type();
+    let now = match options.now {
+        Some(now) => now,
+        None => clock()?,
+    };
+    let id = match &options.id {
+        Some(id) => id.clone(),
+        None => unique_id(now),
+    };
     let mut request = if options.endpoint.is_some() {
-        commands::build_request(options, Some((event_type, sample)))?
+        commands::build_request(options, Some((event_type, sample, &id)))?
     } else {
-        signed_sample(options, event.vendor, event_type, sample, to)?
+        signed_sample(options, event.vendor, event_type, sample, to, now, &id)?
     };
     *request.uri_mut() = uri;
     println!(
@@ -85,6 +93,15 @@ pub(crate) fn trigger(options: &Options) -> Result<(), Failure> {
     runtime()?.block_on(transmit(request))
 }
 
+/// A message id unique to this run (`msg_<now>_<pid><nanos>`, hex), so two triggers in one
+/// second are not duplicates to a receiver that de-duplicates.
+fn unique_id(now: i64) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.subsec_nanos());
+    format!("msg_{now}_{:x}{nanos:08x}", std::process::id())
+}
+
 /// The sample signed with `--scheme` and `--secret`, with the message id header and the
 /// vendor's event-type header.
 fn signed_sample(
@@ -93,6 +110,8 @@ fn signed_sample(
     event_type: &str,
     body: &'static [u8],
     to: &str,
+    now: i64,
+    id: &str,
 ) -> Result<http::Request<Bytes>, Failure> {
     let scheme = options.scheme.ok_or_else(|| {
         Failure::usage("missing --scheme and --secret (or --endpoint ENDPOINT.json)")
@@ -107,14 +126,9 @@ fn signed_sample(
         builder = builder.header_name(name);
     }
     let signer = builder.build().map_err(config_failure)?;
-    let now = match options.now {
-        Some(now) => now,
-        None => clock()?,
-    };
-    let id = options.id.clone().unwrap_or_else(|| format!("msg_{now}"));
     let mut message = Message::new(body).timestamp(now);
     if scheme == Scheme::Standard {
-        message = message.id(&id);
+        message = message.id(id);
     }
     let signed = signer.sign(&message).map_err(Failure::usage)?;
     let mut request = http::Request::builder()
@@ -132,15 +146,15 @@ fn signed_sample(
     match scheme {
         Scheme::Standard => {}
         Scheme::Github => {
-            headers.insert("x-github-delivery", value(&id)?);
+            headers.insert("x-github-delivery", value(id)?);
             headers.insert("x-github-event", value(event_type)?);
         }
         Scheme::Shopify => {
-            headers.insert("x-shopify-webhook-id", value(&id)?);
+            headers.insert("x-shopify-webhook-id", value(id)?);
             headers.insert("x-shopify-topic", value(event_type)?);
         }
         _ => {
-            headers.insert("webhook-id", value(&id)?);
+            headers.insert("webhook-id", value(id)?);
         }
     }
     if vendor == Vendor::Revel {

@@ -374,6 +374,20 @@ fn trigger_with_each_scheme_is_accepted_by_listen() {
             out.contains("verdict: accepted, secret #1 matched"),
             "{scheme}: {out}"
         );
+        // The scheme's message-id header, with an id unique to the run (two triggers in one
+        // second are not duplicates).
+        let id_header = match scheme {
+            "github" => "x-github-delivery",
+            "shopify" => "x-shopify-webhook-id",
+            _ => "webhook-id",
+        };
+        let id_line = format!("\n  {id_header}: msg_");
+        let id = out
+            .split(&id_line)
+            .nth(1)
+            .and_then(|rest| rest.lines().next())
+            .unwrap_or_else(|| panic!("{scheme}: no {id_header}: {out}"));
+        assert!(id.contains('_'), "{scheme}: {id}");
     }
 }
 
