@@ -181,7 +181,10 @@ async fn transmit(request: http::Request<Bytes>) -> Result<(), Failure> {
                     .is_ok_and(|ip| ip.is_loopback())
         })
         .unwrap_or(false);
-    let mut client = reqwest::Client::builder();
+    // Bounded: senders give a receiver seconds, not minutes (Revel wants an answer in 10 s).
+    let mut client = reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(60));
     if loopback {
         // A proxy from the environment must not swallow a request to this machine.
         client = client.no_proxy();
