@@ -230,7 +230,7 @@ enum Command {
         /// The event's store
         #[arg(long, value_name = "ID")]
         store: Vec<OsString>,
-        /// The message id (default msg_<now>)
+        /// The message id (default msg_<now>_<hex>, unique to the run)
         #[arg(long, value_name = "ID")]
         id: Option<OsString>,
         /// The time to sign, unix seconds (default: the clock)
