@@ -3,6 +3,7 @@
 
 use core::fmt;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::Request;
@@ -57,20 +58,20 @@ pub enum SetError {
     CounterTooLarge(u64),
 }
 
-/// Where an endpoint sits in the fan-out index.
+/// Where an endpoint's type filter puts it in a [`TypeIndex`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Key {
+enum TypeKey {
     /// An exact event type.
     Name(Box<str>),
     /// A group (`order.*`).
     Group(Box<str>),
-    /// A store of its store scope (the type is checked per event).
-    Store(Box<str>),
-    /// Every type (`*`), every store.
-    AnyType,
-    /// A filter the index cannot read: checked for every event.
-    Always,
+    /// Every type (`*`).
+    Any,
 }
+
+/// The most index entries (stores × type alternatives) one endpoint takes; an endpoint that
+/// would take more is checked for every event instead.
+const MAX_KEYS_PER_ENDPOINT: usize = 1024;
 
 fn is_name(text: &str) -> bool {
     !text.is_empty()
@@ -79,29 +80,18 @@ fn is_name(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'))
 }
 
-/// The index keys of an endpoint: none when disabled or subscribed to nothing.
-///
-/// A store-scoped endpoint is indexed by its stores only (its type filter is checked per
-/// event), so keys grow with the stores *or* the patterns, never with their product. The
-/// type patterns are read from [`crate::EventFilter::pattern`]; every name and group read
-/// back is checked against the filter, and any doubt puts the endpoint in the `Always` list.
-fn keys(endpoint: &Endpoint) -> Vec<Key> {
-    if !endpoint.is_enabled() {
-        return Vec::new();
-    }
-    let filter = endpoint.filter();
-    if let StoreScope::Only(stores) = filter.stores() {
-        return stores
-            .iter()
-            .map(|s| Key::Store(s.as_str().into()))
-            .collect();
-    }
+/// The type keys of a filter, read from [`crate::EventFilter::pattern`]. Every name, group and
+/// `*` read back is checked against the filter itself; `None` when in doubt (the endpoint is
+/// then checked for every event). `Some(empty)` for a filter that passes nothing.
+fn type_keys(filter: &crate::EventFilter) -> Option<Vec<TypeKey>> {
     let pattern = filter.pattern();
     if pattern.is_empty() {
-        return Vec::new();
+        return Some(Vec::new());
     }
     if pattern == "*" {
-        return vec![Key::AnyType];
+        // `*` must pass anything, also what no pattern can name.
+        return (filter.matches_type("zz.zz") && filter.matches_type("|"))
+            .then(|| vec![TypeKey::Any]);
     }
     let mut keys = Vec::new();
     for alternative in pattern.split('|') {
@@ -109,65 +99,49 @@ fn keys(endpoint: &Endpoint) -> Vec<Key> {
             Some(group)
                 if is_name(group)
                     && !group.contains('.')
-                    && filter.matches_type(&format!("{group}.x")) =>
+                    && filter.matches_type(&format!("{group}.x"))
+                    && filter.matches_type(&format!("{group}.|")) =>
             {
-                Key::Group(group.into())
+                TypeKey::Group(group.into())
             }
             None if is_name(alternative) && filter.matches_type(alternative) => {
-                Key::Name(alternative.into())
+                TypeKey::Name(alternative.into())
             }
-            _ => return vec![Key::Always],
+            _ => return None,
         };
         keys.push(key);
     }
-    keys
+    Some(keys)
 }
 
-/// The fan-out index: for each key, the ids of the enabled endpoints under it, in creation
-/// order. Derived from the endpoints; never stored.
+/// An entry of an index list: the id and the endpoint, shared with the set.
+type Entry = (EndpointId, Arc<Endpoint>);
+
+/// Endpoints by event type: exact names, groups, and those taking every type. Each list is
+/// in creation order.
 #[derive(Clone, Debug, Default)]
-struct Index {
-    names: BTreeMap<Box<str>, Vec<EndpointId>>,
-    groups: BTreeMap<Box<str>, Vec<EndpointId>>,
-    stores: BTreeMap<Box<str>, Vec<EndpointId>>,
-    any_type: Vec<EndpointId>,
-    always: Vec<EndpointId>,
+struct TypeIndex {
+    names: BTreeMap<Box<str>, Vec<Entry>>,
+    groups: BTreeMap<Box<str>, Vec<Entry>>,
+    any: Vec<Entry>,
 }
 
-fn insert_sorted(list: &mut Vec<EndpointId>, id: EndpointId) {
-    // Creation appends (ids grow); re-enabling inserts in place.
-    match list.last() {
-        Some(last) if *last >= id => {
-            if let Err(at) = list.binary_search(&id) {
-                list.insert(at, id);
-            }
-        }
-        _ => list.push(id),
-    }
-}
-
-fn remove_sorted(list: &mut Vec<EndpointId>, id: EndpointId) {
-    if let Ok(at) = list.binary_search(&id) {
-        list.remove(at);
-    }
-}
-
-impl Index {
-    fn add(&mut self, id: EndpointId, endpoint: &Endpoint) {
-        for key in keys(endpoint) {
-            let list = match key {
-                Key::Name(name) => self.names.entry(name).or_default(),
-                Key::Group(group) => self.groups.entry(group).or_default(),
-                Key::Store(store) => self.stores.entry(store).or_default(),
-                Key::AnyType => &mut self.any_type,
-                Key::Always => &mut self.always,
-            };
-            insert_sorted(list, id);
-        }
+impl TypeIndex {
+    fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.groups.is_empty() && self.any.is_empty()
     }
 
-    fn remove(&mut self, id: EndpointId, endpoint: &Endpoint) {
-        fn from_map(map: &mut BTreeMap<Box<str>, Vec<EndpointId>>, key: &str, id: EndpointId) {
+    fn add(&mut self, key: &TypeKey, entry: Entry) {
+        let list = match key {
+            TypeKey::Name(name) => self.names.entry(name.clone()).or_default(),
+            TypeKey::Group(group) => self.groups.entry(group.clone()).or_default(),
+            TypeKey::Any => &mut self.any,
+        };
+        insert_sorted(list, entry);
+    }
+
+    fn remove(&mut self, key: &TypeKey, id: EndpointId) {
+        fn from_map(map: &mut BTreeMap<Box<str>, Vec<Entry>>, key: &str, id: EndpointId) {
             if let Some(list) = map.get_mut(key) {
                 remove_sorted(list, id);
                 if list.is_empty() {
@@ -175,58 +149,162 @@ impl Index {
                 }
             }
         }
-        for key in keys(endpoint) {
-            match key {
-                Key::Name(name) => from_map(&mut self.names, &name, id),
-                Key::Group(group) => from_map(&mut self.groups, &group, id),
-                Key::Store(store) => from_map(&mut self.stores, &store, id),
-                Key::AnyType => remove_sorted(&mut self.any_type, id),
-                Key::Always => remove_sorted(&mut self.always, id),
+        match key {
+            TypeKey::Name(name) => from_map(&mut self.names, name, id),
+            TypeKey::Group(group) => from_map(&mut self.groups, group, id),
+            TypeKey::Any => remove_sorted(&mut self.any, id),
+        }
+    }
+
+    fn lists<'a>(&'a self, event_type: &str, group: Option<&str>) -> [&'a [Entry]; 3] {
+        let get = |map: &'a BTreeMap<Box<str>, Vec<Entry>>, key: Option<&str>| {
+            key.and_then(|key| map.get(key))
+                .map_or(&[][..], Vec::as_slice)
+        };
+        [
+            get(&self.names, Some(event_type)),
+            get(&self.groups, group),
+            &self.any,
+        ]
+    }
+}
+
+/// The fan-out index, derived from the endpoints (never stored): endpoints of every store by
+/// type, store-scoped endpoints by store then type, and the few whose filter the index cannot
+/// read. Lists hold the endpoints themselves (shared), so choosing the targets touches only
+/// the lists that match, whatever the size of the set.
+#[derive(Clone, Debug, Default)]
+struct Index {
+    every_store: TypeIndex,
+    stores: BTreeMap<Box<str>, TypeIndex>,
+    always: Vec<Entry>,
+}
+
+fn insert_sorted(list: &mut Vec<Entry>, entry: Entry) {
+    // Creation appends (ids grow); re-enabling and updates insert in place.
+    match list.last() {
+        Some((last, _)) if *last >= entry.0 => {
+            if let Err(at) = list.binary_search_by_key(&entry.0, |(id, _)| *id) {
+                list.insert(at, entry);
+            }
+        }
+        _ => list.push(entry),
+    }
+}
+
+fn remove_sorted(list: &mut Vec<Entry>, id: EndpointId) {
+    if let Ok(at) = list.binary_search_by_key(&id, |(id, _)| *id) {
+        list.remove(at);
+    }
+}
+
+/// Where an endpoint goes: `None` for the always-checked list, else (stores or every store,
+/// type keys).
+fn placement(endpoint: &Endpoint) -> Option<(Option<Vec<Box<str>>>, Vec<TypeKey>)> {
+    let filter = endpoint.filter();
+    let types = type_keys(filter)?;
+    match filter.stores() {
+        StoreScope::All => Some((None, types)),
+        StoreScope::Only(stores) => {
+            if stores.len().saturating_mul(types.len()) > MAX_KEYS_PER_ENDPOINT {
+                return None;
+            }
+            Some((
+                Some(stores.iter().map(|s| s.as_str().into()).collect()),
+                types,
+            ))
+        }
+    }
+}
+
+impl Index {
+    fn add(&mut self, id: EndpointId, endpoint: &Arc<Endpoint>) {
+        if !endpoint.is_enabled() {
+            return;
+        }
+        match placement(endpoint) {
+            None => insert_sorted(&mut self.always, (id, Arc::clone(endpoint))),
+            Some((None, types)) => {
+                for key in &types {
+                    self.every_store.add(key, (id, Arc::clone(endpoint)));
+                }
+            }
+            Some((Some(stores), types)) => {
+                for store in stores {
+                    let index = self.stores.entry(store).or_default();
+                    for key in &types {
+                        index.add(key, (id, Arc::clone(endpoint)));
+                    }
+                }
+            }
+        }
+    }
+
+    fn remove(&mut self, id: EndpointId, endpoint: &Endpoint) {
+        if !endpoint.is_enabled() {
+            return;
+        }
+        match placement(endpoint) {
+            None => remove_sorted(&mut self.always, id),
+            Some((None, types)) => {
+                for key in &types {
+                    self.every_store.remove(key, id);
+                }
+            }
+            Some((Some(stores), types)) => {
+                for store in stores {
+                    if let Some(index) = self.stores.get_mut(&store) {
+                        for key in &types {
+                            index.remove(key, id);
+                        }
+                        if index.is_empty() {
+                            self.stores.remove(&store);
+                        }
+                    }
+                }
             }
         }
     }
 
     fn candidates<'a>(&'a self, event_type: &str, store: Option<&str>) -> Merge<'a> {
-        let get = |map: &'a BTreeMap<Box<str>, Vec<EndpointId>>, key: Option<&str>| {
-            key.and_then(|key| map.get(key))
-                .map_or(&[][..], Vec::as_slice)
-        };
         let group = event_type.split_once('.').map(|(group, _)| group);
+        let [a, b, c] = self.every_store.lists(event_type, group);
+        let [d, e, f] = store
+            .and_then(|store| self.stores.get(store))
+            .map_or([&[][..]; 3], |index| index.lists(event_type, group));
         Merge {
-            lists: [
-                get(&self.names, Some(event_type)),
-                get(&self.groups, group),
-                get(&self.stores, store),
-                &self.any_type,
-                &self.always,
-            ],
+            lists: [a, b, c, d, e, f, &self.always],
         }
     }
 }
 
-/// The ids of a few sorted lists, merged in order, each once.
+/// The entries of a few lists sorted by id, merged in order, each once; with whether the
+/// entry still needs its filter checked (the always-checked list, the last one).
 struct Merge<'a> {
-    lists: [&'a [EndpointId]; 5],
+    lists: [&'a [Entry]; 7],
 }
 
-impl Iterator for Merge<'_> {
-    type Item = EndpointId;
+impl<'a> Iterator for Merge<'a> {
+    type Item = (&'a Entry, bool);
 
-    fn next(&mut self) -> Option<EndpointId> {
-        let min = self
-            .lists
-            .iter()
-            .filter_map(|list| list.first())
-            .min()
-            .copied()?;
+    fn next(&mut self) -> Option<(&'a Entry, bool)> {
+        let mut best: Option<(&'a Entry, usize)> = None;
+        for (i, list) in self.lists.iter().enumerate() {
+            if let Some(entry) = list.first()
+                && best.is_none_or(|(b, _)| entry.0 < b.0)
+            {
+                best = Some((entry, i));
+            }
+        }
+        let (entry, from) = best?;
         for list in &mut self.lists {
             if let Some((first, rest)) = list.split_first()
-                && *first == min
+                && first.0 == entry.0
             {
                 *list = rest;
             }
         }
-        Some(min)
+        Some((entry, from == 6))
     }
 }
 
@@ -261,7 +339,7 @@ impl Iterator for Merge<'_> {
 #[serde(try_from = "StoredSet")]
 pub struct EndpointSet {
     next: u64,
-    endpoints: BTreeMap<EndpointId, Endpoint>,
+    endpoints: BTreeMap<EndpointId, Arc<Endpoint>>,
     index: Index,
 }
 
@@ -275,14 +353,22 @@ struct StoredSet {
 #[derive(Serialize)]
 struct StoredSetRef<'a> {
     next: u64,
-    endpoints: &'a BTreeMap<EndpointId, Endpoint>,
+    endpoints: Endpoints<'a>,
+}
+
+struct Endpoints<'a>(&'a BTreeMap<EndpointId, Arc<Endpoint>>);
+
+impl Serialize for Endpoints<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(id, endpoint)| (id, &**endpoint)))
+    }
 }
 
 impl Serialize for EndpointSet {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         StoredSetRef {
             next: self.next,
-            endpoints: &self.endpoints,
+            endpoints: Endpoints(&self.endpoints),
         }
         .serialize(serializer)
     }
@@ -303,15 +389,16 @@ impl TryFrom<StoredSet> for EndpointSet {
                 id,
             });
         }
-        let mut index = Index::default();
-        for (id, endpoint) in &stored.endpoints {
-            index.add(*id, endpoint);
-        }
-        Ok(EndpointSet {
+        let mut set = EndpointSet {
             next: stored.next,
-            endpoints: stored.endpoints,
-            index,
-        })
+            ..EndpointSet::default()
+        };
+        for (id, endpoint) in stored.endpoints {
+            let endpoint = Arc::new(endpoint);
+            set.index.add(id, &endpoint);
+            set.endpoints.insert(id, endpoint);
+        }
+        Ok(set)
     }
 }
 
@@ -364,6 +451,7 @@ impl EndpointSet {
             .ok_or(SetError::IdsExhausted)?;
         self.next = next;
         let id = EndpointId(next);
+        let endpoint = Arc::new(endpoint);
         self.index.add(id, &endpoint);
         self.endpoints.insert(id, endpoint);
         Ok(id)
@@ -371,15 +459,15 @@ impl EndpointSet {
 
     /// The endpoint with this id.
     pub fn get(&self, id: EndpointId) -> Option<&Endpoint> {
-        self.endpoints.get(&id)
+        self.endpoints.get(&id).map(|endpoint| &**endpoint)
     }
 
     /// Replaces the endpoint with this id.
     pub fn update(&mut self, id: EndpointId, endpoint: Endpoint) -> Result<(), SetError> {
         let slot = self.endpoints.get_mut(&id).ok_or(SetError::NotFound(id))?;
         self.index.remove(id, slot);
-        self.index.add(id, &endpoint);
-        *slot = endpoint;
+        *slot = Arc::new(endpoint);
+        self.index.add(id, slot);
         Ok(())
     }
 
@@ -394,11 +482,12 @@ impl EndpointSet {
     }
 
     fn set_enabled(&mut self, id: EndpointId, enabled: bool) -> Result<(), SetError> {
-        let endpoint = self.endpoints.get_mut(&id).ok_or(SetError::NotFound(id))?;
-        if endpoint.is_enabled() != enabled {
-            self.index.remove(id, endpoint);
-            endpoint.set_enabled(enabled);
-            self.index.add(id, endpoint);
+        let slot = self.endpoints.get_mut(&id).ok_or(SetError::NotFound(id))?;
+        if slot.is_enabled() != enabled {
+            // Out of the index first, so that the endpoint is not shared and changes in place.
+            self.index.remove(id, slot);
+            Arc::make_mut(slot).set_enabled(enabled);
+            self.index.add(id, slot);
         }
         Ok(())
     }
@@ -407,12 +496,12 @@ impl EndpointSet {
     pub fn delete(&mut self, id: EndpointId) -> Result<Endpoint, SetError> {
         let endpoint = self.endpoints.remove(&id).ok_or(SetError::NotFound(id))?;
         self.index.remove(id, &endpoint);
-        Ok(endpoint)
+        Ok(Arc::try_unwrap(endpoint).unwrap_or_else(|shared| (*shared).clone()))
     }
 
     /// Every endpoint, in creation order.
     pub fn iter(&self) -> impl Iterator<Item = (EndpointId, &Endpoint)> {
-        self.endpoints.iter().map(|(id, e)| (*id, e))
+        self.endpoints.iter().map(|(id, e)| (*id, &**e))
     }
 
     /// How many endpoints there are.
@@ -437,10 +526,8 @@ impl EndpointSet {
     ) -> impl Iterator<Item = (EndpointId, &'a Endpoint)> + 'a {
         self.index
             .candidates(event_type, store)
-            .filter_map(move |id| {
-                let endpoint = self.endpoints.get(&id)?;
-                endpoint.wants(event_type, store).then_some((id, endpoint))
-            })
+            .filter(move |((_, endpoint), check)| !check || endpoint.wants(event_type, store))
+            .map(|((id, endpoint), _)| (*id, &**endpoint))
     }
 
     /// One request per endpoint that receives `event`, in creation order; each carries
