@@ -198,9 +198,11 @@ fn remove_sorted(list: &mut Vec<Entry>, id: EndpointId) {
     }
 }
 
-/// Where an endpoint goes: `None` for the always-checked list, else (stores or every store,
-/// type keys).
-fn placement(endpoint: &Endpoint) -> Option<(Option<Vec<Box<str>>>, Vec<TypeKey>)> {
+/// Where an endpoint goes in the index: its stores (`None`: every store) and its type keys.
+type Placement = (Option<Vec<Box<str>>>, Vec<TypeKey>);
+
+/// Where an endpoint goes: `None` for the always-checked list.
+fn placement(endpoint: &Endpoint) -> Option<Placement> {
     let filter = endpoint.filter();
     let types = type_keys(filter)?;
     match filter.stores() {
