@@ -114,6 +114,75 @@ fn type_keys(filter: &crate::EventFilter) -> Option<Vec<TypeKey>> {
     Some(keys)
 }
 
+/// A map from strings, looked up without allocating and without one pointer chase per
+/// comparison: keys are found by a 64-bit FNV-1a hash in a `BTreeMap` (compared inline), then
+/// by the text among the few keys of that hash (sorted, binary-searched). Deterministic (no
+/// random seed: the crate has no RNG), and names crafted to collide cost a binary search among
+/// themselves, never a scan of the map.
+#[derive(Clone, Debug)]
+struct StrMap<V> {
+    map: BTreeMap<u64, Vec<(Box<str>, V)>>,
+}
+
+impl<V> Default for StrMap<V> {
+    fn default() -> Self {
+        StrMap {
+            map: BTreeMap::new(),
+        }
+    }
+}
+
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl<V: Default> StrMap<V> {
+    fn get(&self, key: &str) -> Option<&V> {
+        let bucket = self.map.get(&fnv1a(key))?;
+        let at = bucket.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
+        bucket.get(at).map(|(_, v)| v)
+    }
+
+    fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        let bucket = self.map.get_mut(&fnv1a(key))?;
+        let at = bucket.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
+        bucket.get_mut(at).map(|(_, v)| v)
+    }
+
+    /// Applies `f` to the value of `key`, inserting a default value first if it is missing.
+    fn with_default(&mut self, key: &str, f: impl FnOnce(&mut V)) {
+        let bucket = self.map.entry(fnv1a(key)).or_default();
+        let at = match bucket.binary_search_by(|(k, _)| (**k).cmp(key)) {
+            Ok(at) => at,
+            Err(at) => {
+                bucket.insert(at, (key.into(), V::default()));
+                at
+            }
+        };
+        if let Some((_, value)) = bucket.get_mut(at) {
+            f(value);
+        }
+    }
+
+    fn remove(&mut self, key: &str) {
+        let hash = fnv1a(key);
+        if let Some(bucket) = self.map.get_mut(&hash) {
+            if let Ok(at) = bucket.binary_search_by(|(k, _)| (**k).cmp(key)) {
+                bucket.remove(at);
+            }
+            if bucket.is_empty() {
+                self.map.remove(&hash);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
 /// An entry of an index list: the id and the endpoint, shared with the set.
 type Entry = (EndpointId, Arc<Endpoint>);
 
@@ -121,8 +190,8 @@ type Entry = (EndpointId, Arc<Endpoint>);
 /// in creation order.
 #[derive(Clone, Debug, Default)]
 struct TypeIndex {
-    names: BTreeMap<Box<str>, Vec<Entry>>,
-    groups: BTreeMap<Box<str>, Vec<Entry>>,
+    names: StrMap<Vec<Entry>>,
+    groups: StrMap<Vec<Entry>>,
     any: Vec<Entry>,
 }
 
@@ -132,16 +201,20 @@ impl TypeIndex {
     }
 
     fn add(&mut self, key: &TypeKey, entry: Entry) {
-        let list = match key {
-            TypeKey::Name(name) => self.names.entry(name.clone()).or_default(),
-            TypeKey::Group(group) => self.groups.entry(group.clone()).or_default(),
-            TypeKey::Any => &mut self.any,
-        };
-        insert_sorted(list, entry);
+        match key {
+            TypeKey::Name(name) => self
+                .names
+                .with_default(name, |list| insert_sorted(list, entry)),
+            TypeKey::Group(group) => {
+                self.groups
+                    .with_default(group, |list| insert_sorted(list, entry));
+            }
+            TypeKey::Any => insert_sorted(&mut self.any, entry),
+        }
     }
 
     fn remove(&mut self, key: &TypeKey, id: EndpointId) {
-        fn from_map(map: &mut BTreeMap<Box<str>, Vec<Entry>>, key: &str, id: EndpointId) {
+        fn from_map(map: &mut StrMap<Vec<Entry>>, key: &str, id: EndpointId) {
             if let Some(list) = map.get_mut(key) {
                 remove_sorted(list, id);
                 if list.is_empty() {
@@ -157,7 +230,7 @@ impl TypeIndex {
     }
 
     fn lists<'a>(&'a self, event_type: &str, group: Option<&str>) -> [&'a [Entry]; 3] {
-        let get = |map: &'a BTreeMap<Box<str>, Vec<Entry>>, key: Option<&str>| {
+        let get = |map: &'a StrMap<Vec<Entry>>, key: Option<&str>| {
             key.and_then(|key| map.get(key))
                 .map_or(&[][..], Vec::as_slice)
         };
@@ -176,7 +249,7 @@ impl TypeIndex {
 #[derive(Clone, Debug, Default)]
 struct Index {
     every_store: TypeIndex,
-    stores: BTreeMap<Box<str>, TypeIndex>,
+    stores: StrMap<TypeIndex>,
     always: Vec<Entry>,
 }
 
@@ -233,10 +306,11 @@ impl Index {
             }
             Some((Some(stores), types)) => {
                 for store in stores {
-                    let index = self.stores.entry(store).or_default();
-                    for key in &types {
-                        index.add(key, (id, Arc::clone(endpoint)));
-                    }
+                    self.stores.with_default(&store, |index| {
+                        for key in &types {
+                            index.add(key, (id, Arc::clone(endpoint)));
+                        }
+                    });
                 }
             }
         }
