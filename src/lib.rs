@@ -113,7 +113,9 @@ pub mod endpoint {
     };
 }
 pub use event::EventType;
-pub use filter::{EventFilter, FilterError, StoreScope};
+pub use filter::{
+    EventFilter, FilterError, MAX_ALTERNATIVES, MAX_NAME_BYTES, MAX_PATTERN_BYTES, StoreScope,
+};
 pub use money::{Decimal, DecimalError, MAX_SCALE, Money, MoneyForm, Rounding};
 pub use parse::{ParseError, ParseErrorKind, parse_json};
 pub use receive::{MiposEvent, ReceiveError, Receiver};
