@@ -122,9 +122,9 @@ pub use receive::{MiposEvent, ReceiveError, Receiver};
 pub use values::{Flag, IntOrText};
 
 pub use signature::{
-    Algorithm, ConfigError, DEFAULT_TOLERANCE_SECS, HeaderSource, KeyRule, Message, Scheme, Secret,
-    SecretError, SignError, Signed, Signer, SignerBuilder, UnknownScheme, Verification, Verified,
-    Verifier, VerifierBuilder, VerifyError, WHSEC_PREFIX, header,
+    Algorithm, ConfigError, DEFAULT_TOLERANCE_SECS, HeaderSource, KeyRule, MAX_MESSAGE_ID_BYTES,
+    Message, Scheme, Secret, SecretError, SignError, Signed, Signer, SignerBuilder, UnknownScheme,
+    Verification, Verified, Verifier, VerifierBuilder, VerifyError, WHSEC_PREFIX, header,
 };
 
 /// The README's code blocks, compiled and run as doctests.
