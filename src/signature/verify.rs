@@ -270,6 +270,9 @@ fn decode(encoding: Encoding, src: &[u8], tag_len: usize) -> Result<TagBytes, &'
         Ok(out)
     };
     let base64 = || {
+        if let Some(out) = base64_canonical(src, tag_len) {
+            return Ok(out);
+        }
         // 4 characters per 3 bytes, padded: anything longer cannot be a tag.
         if src.len() > tag_len.div_ceil(3) * 4 {
             return Err("wrong length for a base64 signature");
@@ -293,6 +296,75 @@ fn decode(encoding: Encoding, src: &[u8], tag_len: usize) -> Result<TagBytes, &'
         Encoding::Base64 => base64(),
         Encoding::HexOrBase64 => hex().or_else(|_| base64()),
     }
+}
+
+/// The value of a base64 character (standard alphabet), `0xff` for any other byte.
+const fn base64_value(c: u8) -> u8 {
+    match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => 0xff,
+    }
+}
+
+/// The common case of a base64 signature, decoded in one pass with no scratch buffer: exactly
+/// the canonical padded encoding of `tag_len` bytes (the only form the `base64` crate's
+/// `STANDARD` engine accepts for that length, with the same bytes out). Anything else is
+/// `None` and goes through the engine, which names the problem.
+fn base64_canonical(src: &[u8], tag_len: usize) -> Option<TagBytes> {
+    let full = tag_len / 3;
+    let rest = tag_len % 3;
+    if src.len() != tag_len.div_ceil(3) * 4 || tag_len > MAX_TAG {
+        return None;
+    }
+    let value = |c: &u8| base64_value(*c);
+    let mut out = [0u8; MAX_TAG];
+    let mut bad = 0u8;
+    let (groups, tail) = src.split_at_checked(full * 4)?;
+    for (chunk, dst) in groups.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
+        let mut n = 0u32;
+        for c in chunk {
+            let v = value(c);
+            bad |= v;
+            n = (n << 6) | u32::from(v & 0x3f);
+        }
+        for (i, byte) in dst.iter_mut().enumerate() {
+            // `n` holds 24 bits; the shift picks byte i of 3, from the top.
+            *byte = (n >> (16 - 8 * i)) as u8;
+        }
+    }
+    if bad & 0xc0 != 0 {
+        return None;
+    }
+    let dst = out.get_mut(full * 3..tag_len)?;
+    match (rest, tail) {
+        (0, []) => {}
+        (1, [a, b, b'=', b'=']) => {
+            let (a, b) = (value(a), value(b));
+            // The bits beyond the byte must be zero (canonical), as the engine requires.
+            if (a | b) & 0xc0 != 0 || b & 0x0f != 0 {
+                return None;
+            }
+            if let [x] = dst {
+                *x = (a << 2) | (b >> 4);
+            }
+        }
+        (2, [a, b, c, b'=']) => {
+            let (a, b, c) = (value(a), value(b), value(c));
+            if (a | b | c) & 0xc0 != 0 || c & 0x03 != 0 {
+                return None;
+            }
+            if let [x, y] = dst {
+                *x = (a << 2) | (b >> 4);
+                *y = (b << 4) | (c >> 2);
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
 }
 
 /// `key=value` items of a comma-separated header (Stripe, Ordergroove), whitespace trimmed,
@@ -352,12 +424,60 @@ const fn name(text: &'static str) -> Name {
     }
 }
 
-/// The value of header `name`, trimmed; a header given more than once is malformed.
-fn get<'h, H: HeaderSource + ?Sized>(
-    headers: &'h H,
-    name: &Name,
-) -> Result<Option<&'h [u8]>, VerifyError> {
-    match headers.header_entry(&name.header) {
+/// What one lookup found: the first value and whether the header appears more than once.
+type Entry<'h> = Option<(&'h [u8], bool)>;
+
+/// Header lookups of one verification, several names at once.
+trait Find {
+    /// For each of `names`, its first value and whether it repeats.
+    fn find<const K: usize>(&self, names: [&Name; K]) -> [Entry<'_>; K];
+
+    /// The same for a name chosen at run time (Linga's).
+    fn entry(&self, name: &HeaderName) -> Entry<'_>;
+}
+
+/// Any [`HeaderSource`], one [`HeaderSource::header_entry`] per name.
+struct Lookups<'a, H: ?Sized>(&'a H);
+
+impl<H: HeaderSource + ?Sized> Find for Lookups<'_, H> {
+    fn find<const K: usize>(&self, names: [&Name; K]) -> [Entry<'_>; K] {
+        names.map(|name| self.0.header_entry(&name.header))
+    }
+
+    fn entry(&self, name: &HeaderName) -> Entry<'_> {
+        self.0.header_entry(name)
+    }
+}
+
+/// An `http::HeaderMap`, read in one pass over its entries for all the names at once: cheaper
+/// than hashing each name (the map hashes custom names byte by byte), and every repeat seen.
+struct Scan<'a>(&'a HeaderMap);
+
+impl Find for Scan<'_> {
+    fn find<const K: usize>(&self, names: [&Name; K]) -> [Entry<'_>; K] {
+        let mut found: [Entry<'_>; K] = [None; K];
+        for (name, value) in self.0 {
+            let name = name.as_str();
+            for (slot, target) in found.iter_mut().zip(names) {
+                if name == target.text {
+                    *slot = match *slot {
+                        None => Some((value.as_bytes(), false)),
+                        Some((first, _)) => Some((first, true)),
+                    };
+                }
+            }
+        }
+        found
+    }
+
+    fn entry(&self, name: &HeaderName) -> Entry<'_> {
+        self.0.header_entry(name)
+    }
+}
+
+/// The trimmed value of a header found once; a header given more than once is malformed.
+fn once<'h>(entry: Entry<'h>, name: &Name) -> Result<Option<&'h [u8]>, VerifyError> {
+    match entry {
         None => Ok(None),
         Some((_, true)) => Err(malformed(name.text, REPEATED)),
         Some((value, false)) => Ok(Some(value.trim_ascii())),
@@ -365,21 +485,19 @@ fn get<'h, H: HeaderSource + ?Sized>(
 }
 
 /// The value of a required header.
-fn require<'h, H: HeaderSource + ?Sized>(
-    headers: &'h H,
-    name: &Name,
-) -> Result<&'h [u8], VerifyError> {
-    get(headers, name)?.ok_or_else(|| missing(name.text))
+fn require<'h, F: Find>(headers: &'h F, name: &Name) -> Result<&'h [u8], VerifyError> {
+    let [entry] = headers.find([name]);
+    once(entry, name)?.ok_or_else(|| missing(name.text))
 }
 
 /// A Standard Webhooks header under its `webhook-` name or its `svix-` alias, with the name
 /// found. Both present with different values is malformed: never silently one of them.
-fn aliased<'h, H: HeaderSource + ?Sized>(
-    headers: &'h H,
+fn aliased<'h>(
     [main, alias]: &[Name; 2],
+    [main_entry, alias_entry]: [Entry<'h>; 2],
     differ: &'static str,
 ) -> Result<(&'static str, &'h [u8]), VerifyError> {
-    match (get(headers, main)?, get(headers, alias)?) {
+    match (once(main_entry, main)?, once(alias_entry, alias)?) {
         (Some(value), Some(other)) if value != other => Err(malformed(main.text, differ)),
         (Some(value), _) => Ok((main.text, value)),
         (None, Some(value)) => Ok((alias.text, value)),
@@ -484,7 +602,7 @@ impl Verifier {
         body: Bytes,
         now: i64,
     ) -> Result<Verified, VerifyError> {
-        let verification = self.verify_parts(headers, &body, now)?;
+        let verification = self.verify_with(&Scan(headers), &body, now)?;
         Ok(Verified { body, verification })
     }
 
@@ -502,6 +620,15 @@ impl Verifier {
     pub fn verify_parts<H: HeaderSource + ?Sized>(
         &self,
         headers: &H,
+        body: &[u8],
+        now: i64,
+    ) -> Result<Verification, VerifyError> {
+        self.verify_with(&Lookups(headers), body, now)
+    }
+
+    fn verify_with<F: Find>(
+        &self,
+        headers: &F,
         body: &[u8],
         now: i64,
     ) -> Result<Verification, VerifyError> {
@@ -631,9 +758,9 @@ impl Verifier {
     }
 
     /// Stripe (`t=`, `v1=`) and Ordergroove (`ts=`, `sig=`): HMAC of `"{ts}.{body}"`.
-    fn verify_kv<H: HeaderSource + ?Sized>(
+    fn verify_kv<F: Find>(
         &self,
-        headers: &H,
+        headers: &F,
         body: &[u8],
         now: i64,
         name: &Name,
@@ -696,21 +823,30 @@ impl Verifier {
     /// Entries of the list that are not `version,signature` are skipped, as the reference
     /// implementation does, as long as one `v1` entry is there; a list with no `v1` entry and
     /// a malformed one is a malformed header.
-    fn verify_standard<H: HeaderSource + ?Sized>(
+    fn verify_standard<F: Find>(
         &self,
-        headers: &H,
+        headers: &F,
         body: &[u8],
         now: i64,
     ) -> Result<Verification, VerifyError> {
-        let (id_name, raw_id) = aliased(headers, &WEBHOOK_ID, "webhook-id and svix-id differ")?;
+        let [id, svix_id, ts, svix_ts, sig, svix_sig] = headers.find([
+            &WEBHOOK_ID[0],
+            &WEBHOOK_ID[1],
+            &WEBHOOK_TIMESTAMP[0],
+            &WEBHOOK_TIMESTAMP[1],
+            &WEBHOOK_SIGNATURE[0],
+            &WEBHOOK_SIGNATURE[1],
+        ]);
+        let (id_name, raw_id) =
+            aliased(&WEBHOOK_ID, [id, svix_id], "webhook-id and svix-id differ")?;
         let (ts_name, raw_ts) = aliased(
-            headers,
             &WEBHOOK_TIMESTAMP,
+            [ts, svix_ts],
             "webhook-timestamp and svix-timestamp differ",
         )?;
         let (sig_name, signatures) = aliased(
-            headers,
             &WEBHOOK_SIGNATURE,
+            [sig, svix_sig],
             "webhook-signature and svix-signature differ",
         )?;
         let id = MessageId::new(raw_id).map_err(|reason| malformed(id_name, reason))?;
@@ -765,10 +901,7 @@ impl Verifier {
     ///
     /// The SHA-256 of the received value is compared with the SHA-256 of each token, so the
     /// time taken says neither which token was close nor how long the tokens are.
-    fn verify_token<H: HeaderSource + ?Sized>(
-        &self,
-        headers: &H,
-    ) -> Result<Verification, VerifyError> {
+    fn verify_token<F: Find>(&self, headers: &F) -> Result<Verification, VerifyError> {
         let Some(header_name) = self.params.header_name.as_ref() else {
             return Err(VerifyError::MissingHeader(Cow::Borrowed(
                 "(no header name configured)",
@@ -776,7 +909,7 @@ impl Verifier {
         };
         let owned_name = || Cow::Owned(header_name.as_str().to_owned());
         let (value, repeated) = headers
-            .header_entry(header_name)
+            .entry(header_name)
             .ok_or_else(|| VerifyError::MissingHeader(owned_name()))?;
         if repeated {
             return Err(VerifyError::MalformedHeader {
@@ -819,6 +952,42 @@ mod tests {
         assert_eq!(parse_timestamp(b"12a"), None);
         assert_eq!(parse_timestamp(b"9223372036854775807"), Some(i64::MAX));
         assert_eq!(parse_timestamp(b"9223372036854775808"), None);
+    }
+
+    /// The one-pass decoder accepts exactly what the `base64` engine accepts for a tag's
+    /// length, with the same bytes, and leaves everything else to it.
+    #[test]
+    fn base64_fast_path_agrees_with_the_engine() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for tag_len in [1usize, 2, 3, 20, 31, 32] {
+            for _ in 0..200 {
+                let tag: Vec<u8> = (0..tag_len).map(|_| next() as u8).collect();
+                let text = STANDARD.encode(&tag);
+                let fast = base64_canonical(text.as_bytes(), tag_len).expect("canonical");
+                assert_eq!(&fast[..tag_len], &tag[..]);
+                assert!(fast[tag_len..].iter().all(|b| *b == 0));
+                // Every one-character change: the fast path says nothing or agrees.
+                for at in 0..text.len() {
+                    for c in [b'A', b'B', b'/', b'=', b'-', b'_', b' ', b'\0', 0xc3] {
+                        let mut bad = text.clone().into_bytes();
+                        bad[at] = c;
+                        if let Some(out) = base64_canonical(&bad, tag_len) {
+                            let mut scratch = [0u8; 64];
+                            let n = STANDARD.decode_slice(&bad, &mut scratch).expect("engine");
+                            assert_eq!(n, tag_len);
+                            assert_eq!(&out[..n], &scratch[..n]);
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(base64_canonical(b"AAAA", 32), None);
     }
 
     #[test]
