@@ -35,7 +35,11 @@ fn one_verifier_shared_by_threads() {
             let body = Bytes::from(format!("{{\"n\":{i}}}"));
             let mut map = HeaderMap::new();
             signer
-                .sign(&Message::new(&body).id(&format!("msg_{i}")).timestamp(1_700_000_000))
+                .sign(
+                    &Message::new(&body)
+                        .id(&format!("msg_{i}"))
+                        .timestamp(1_700_000_000),
+                )
                 .unwrap()
                 .insert_into(&mut map)
                 .unwrap();

@@ -298,17 +298,19 @@ fn decode(encoding: Encoding, src: &[u8], tag_len: usize) -> Result<TagBytes, &'
     }
 }
 
-/// The value of a base64 character (standard alphabet), `0xff` for any other byte.
-const fn base64_value(c: u8) -> u8 {
-    match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => 0xff,
+/// The value of each base64 character (standard alphabet), `0xff` for every other byte.
+// Indexing at compile time: an index out of range is a compile error, never a panic.
+#[allow(clippy::indexing_slicing)]
+const BASE64_VALUES: [u8; 256] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut table = [0xffu8; 256];
+    let mut i = 0;
+    while i < alphabet.len() {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
     }
-}
+    table
+};
 
 /// The common case of a base64 signature, decoded in one pass with no scratch buffer: exactly
 /// the canonical padded encoding of `tag_len` bytes (the only form the `base64` crate's
@@ -320,7 +322,7 @@ fn base64_canonical(src: &[u8], tag_len: usize) -> Option<TagBytes> {
     if src.len() != tag_len.div_ceil(3) * 4 || tag_len > MAX_TAG {
         return None;
     }
-    let value = |c: &u8| base64_value(*c);
+    let value = |c: &u8| BASE64_VALUES.get(usize::from(*c)).copied().unwrap_or(0xff);
     let mut out = [0u8; MAX_TAG];
     let mut bad = 0u8;
     let (groups, tail) = src.split_at_checked(full * 4)?;
