@@ -19,9 +19,19 @@ pub const MAX_NAME_BYTES: usize = 128;
 /// [`MAX_NAME_BYTES`] bytes whatever the names are, so no choice of names can make a filter
 /// slow to build or to query (an unkeyed hash table can be flooded with colliding names).
 ///
-/// Ordered by length first, then bytes: most comparisons stop at the length.
+/// Ordered by length first, then bytes: most comparisons stop at the length. A bit per length
+/// present (1 to [`MAX_NAME_BYTES`]) answers most misses without a search.
 #[derive(Clone, Default, PartialEq, Eq)]
-struct Names(Vec<Box<str>>);
+struct Names {
+    sorted: Vec<Box<str>>,
+    lengths: u128,
+}
+
+/// The bit of `lengths` for a name of `len` bytes: bit `len - 1`, names of 128 bytes and
+/// longer sharing the last bit (and the empty name the first): a set bit only means "search".
+fn length_bit(len: usize) -> u128 {
+    1u128 << len.saturating_sub(1).min(127)
+}
 
 fn by_len_then_bytes(a: &str, b: &str) -> Ordering {
     a.len()
@@ -31,31 +41,35 @@ fn by_len_then_bytes(a: &str, b: &str) -> Ordering {
 
 impl Names {
     fn push(&mut self, name: &str) {
-        self.0.push(name.into());
+        self.lengths |= length_bit(name.len());
+        self.sorted.push(name.into());
     }
 
     /// Sorts and removes duplicates: `O(n log n)` for `n` alternatives.
     fn finish(&mut self) {
-        self.0.sort_unstable_by(|a, b| by_len_then_bytes(a, b));
-        self.0.dedup();
+        self.sorted.sort_unstable_by(|a, b| by_len_then_bytes(a, b));
+        self.sorted.dedup();
     }
 
     fn contains(&self, name: &str) -> bool {
-        self.0
-            .binary_search_by(|probe| by_len_then_bytes(probe, name))
-            .is_ok()
+        self.lengths & length_bit(name.len()) != 0
+            && self
+                .sorted
+                .binary_search_by(|probe| by_len_then_bytes(probe, name))
+                .is_ok()
     }
 
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.sorted.is_empty()
     }
 
     fn clear(&mut self) {
-        self.0.clear();
+        self.sorted.clear();
+        self.lengths = 0;
     }
 
     fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|name| &**name)
+        self.sorted.iter().map(|name| &**name)
     }
 }
 

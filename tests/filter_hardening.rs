@@ -212,3 +212,20 @@ fn flow_retail_action_names_match_alike() {
     assert!(!f.matches("ORDER_SETTLED", None));
     assert!(f.matches("order_settled", None));
 }
+
+#[test]
+fn names_of_every_length_are_found() {
+    // The per-length bits: names of 1 to 128 bytes, and an event type's exact filter beyond.
+    for len in 1..=MAX_NAME_BYTES {
+        let name = "n".repeat(len);
+        let filter = EventFilter::parse(&name).unwrap();
+        assert!(filter.matches(&name, None), "{len}");
+        assert!(!filter.matches(&"n".repeat(len + 1), None), "{len}");
+        assert!(!filter.matches(&"m".repeat(len), None), "{len}");
+    }
+    let long = pos_webhooks::EventType::new("x".repeat(300));
+    let filter = EventFilter::from(&long);
+    assert!(filter.matches(long.as_str(), None));
+    assert!(!filter.matches(&"x".repeat(299), None));
+    assert!(!filter.matches(&"x".repeat(128), None));
+}
