@@ -71,9 +71,31 @@ fn main() {
     };
     let len: usize = len.parse().expect("bytes");
     let iterations: usize = iterations.parse().expect("iterations");
-    let body = json_body(len);
+    let body = if id == "filter" {
+        Bytes::new()
+    } else {
+        json_body(len)
+    };
     let key = secret(Scheme::Revel).as_bytes();
     match id.as_str() {
+        // `filter <patterns> <iterations>`: the `filter/match/<patterns>` bench's filter, one hit
+        // and one miss per iteration (the `<bytes>` argument is the number of patterns).
+        "filter" => {
+            let mut alternatives = vec!["order.finalized".to_owned()];
+            for i in 1..len {
+                alternatives.push(if i % 2 == 0 {
+                    format!("group{i}.*")
+                } else {
+                    format!("group{i}.action{i}")
+                });
+            }
+            let filter: pos_webhooks::EventFilter =
+                alternatives.join("|").parse().expect("pattern");
+            for _ in 0..iterations {
+                black_box(filter.matches(black_box("order.finalized"), None));
+                black_box(filter.matches(black_box("zzz.created"), None));
+            }
+        }
         "raw-hmac-sha1" => {
             let state = Hmac::<sha1::Sha1>::new_from_slice(key).expect("key");
             let hex = hex::encode(state.clone().chain_update(&body).finalize().into_bytes());

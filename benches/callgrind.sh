@@ -40,3 +40,13 @@ for len in 256 4096; do
         echo "| \`$id\` | $len | $per | $ratio | $rest | $ratio2 |"
     done
 done
+echo
+echo "| filter | patterns | instructions per match (hit + miss) / 2 |"
+echo "|---|---:|---:|"
+for n in 1 10 100; do
+    set -- $(ir filter "$n" $((20 * N)))
+    a=$1
+    set -- $(ir filter "$n" $((40 * N)))
+    b=$1
+    echo "| \`filter/match/$n\` | $n | $(( (b - a) / (40 * N) )) |"
+done

@@ -12,6 +12,12 @@
 //! rounds is kept for each, so a round disturbed by another process counts less; the ratio is
 //! `2 × t(1 thread) / t(2 threads)` (1.0: no gain, 2.0: perfect scaling). The load average
 //! before and after is printed: on a shared machine the second core may simply be busy.
+//!
+//! Beside the wall-clock ratio, each thread's own CPU time (`/proc/thread-self/schedstat`,
+//! nanoseconds on a CPU) is read before and after its verifies: CPU time per verify on each of
+//! 2 threads ≈ on 1 thread means the threads do not slow each other (no shared mutable state,
+//! no cache-line ping-pong), which is what 2× throughput needs once two cores are free. It is
+//! printed as `cpu scaling = 2 × cpu(1 thread) / (cpu(thread a) + cpu(thread b))` per verify.
 
 use std::hint::black_box;
 use std::sync::Barrier;
@@ -28,6 +34,14 @@ fn load() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Nanoseconds this thread has spent on a CPU (Linux), or 0 when unknown.
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
 }
 
 fn run(verifier: &Verifier, headers: &HeaderMap, body: &Bytes, n: usize) {
@@ -55,9 +69,13 @@ fn measure(len: usize, n: usize, rounds: usize) {
 
     let mut one = Duration::MAX;
     let mut two = Duration::MAX;
+    let mut cpu_one = u64::MAX;
+    let mut cpu_two = u64::MAX;
     for _ in 0..rounds {
         let start = Instant::now();
+        let cpu = thread_cpu_ns();
         run(&verifier, &headers, &body, n);
+        cpu_one = cpu_one.min(thread_cpu_ns() - cpu);
         one = one.min(start.elapsed());
 
         let barrier = Barrier::new(2);
@@ -68,27 +86,32 @@ fn measure(len: usize, n: usize, rounds: usize) {
                     scope.spawn(move || {
                         barrier.wait();
                         let start = Instant::now();
+                        let cpu = thread_cpu_ns();
                         run(verifier, headers, body, n);
-                        start
+                        (start, thread_cpu_ns() - cpu)
                     })
                 })
                 .collect();
-            let starts: Vec<Instant> = workers
+            let done: Vec<(Instant, u64)> = workers
                 .into_iter()
                 .map(|w| w.join().expect("worker"))
                 .collect();
-            let first = starts.iter().min().copied().expect("two starts");
-            first.elapsed()
+            let first = done.iter().map(|d| d.0).min().expect("two starts");
+            (first.elapsed(), done.iter().map(|d| d.1).sum::<u64>())
         });
-        two = two.min(elapsed);
+        two = two.min(elapsed.0);
+        cpu_two = cpu_two.min(elapsed.1);
     }
     let per_one = one.as_nanos() as f64 / n as f64;
     let per_two = two.as_nanos() as f64 / (2 * n) as f64;
     println!(
-        "| standard/{len} | {n} | {:.1} ns | {:.1} ns | {:.2}× |",
+        "| standard/{len} | {n} | {:.1} ns | {:.1} ns | {:.2}× | {:.1} ns | {:.1} ns | {:.2}× |",
         per_one,
         per_two,
-        2.0 * one.as_secs_f64() / two.as_secs_f64()
+        2.0 * one.as_secs_f64() / two.as_secs_f64(),
+        cpu_one as f64 / n as f64,
+        cpu_two as f64 / (2 * n) as f64,
+        2.0 * cpu_one as f64 / cpu_two as f64,
     );
 }
 
@@ -101,9 +124,9 @@ fn main() {
     let rounds = args.get(1).copied().unwrap_or(7);
     println!("load average before: {}", load());
     println!(
-        "| id | verifies per thread | 1 thread, per verify | 2 threads, per verify (wall / 2N) | throughput 2 threads / 1 thread |"
+        "| id | verifies per thread | 1 thread, wall per verify | 2 threads, wall / 2N | throughput 2 threads / 1 thread | 1 thread, cpu per verify | 2 threads, cpu per verify | cpu scaling |"
     );
-    println!("|---|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     measure(4096, n, rounds);
     measure(256, n * 8, rounds);
     println!("load average after: {}", load());
