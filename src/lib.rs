@@ -114,6 +114,9 @@ pub mod endpoint {
 }
 pub use event::EventType;
 pub use filter::{EventFilter, FilterError, StoreScope};
+#[doc(hidden)]
+pub use lossless::oracle;
+pub use lossless::{Extra, JsonValue};
 pub use money::{Decimal, DecimalError, MAX_SCALE, Money, MoneyForm, Rounding};
 pub use parse::{ParseError, ParseErrorKind, parse_json};
 pub use receive::{MiposEvent, ReceiveError, Receiver};
