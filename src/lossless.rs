@@ -484,15 +484,15 @@ fn check_duplicates(text: &str) -> Result<(), String> {
             }
             b'[' => stack.push(Frame::Array { index: 0 }),
             b'}' => {
-                if let Some(Frame::Object { keys }) = stack.last() {
-                    if let Some(key) = first_duplicate(keys.iter().map(|k| k.as_ref())) {
-                        let mut path = path_of(stack.get(..stack.len().saturating_sub(1)));
-                        if !path.is_empty() {
-                            path.push('.');
-                        }
-                        path.push_str(key);
-                        return Err(format!("duplicate field `{key}` at {path}"));
+                if let Some(Frame::Object { keys }) = stack.last()
+                    && let Some(key) = first_duplicate(keys.iter().map(|k| k.as_ref()))
+                {
+                    let mut path = path_of(stack.get(..stack.len().saturating_sub(1)));
+                    if !path.is_empty() {
+                        path.push('.');
                     }
+                    path.push_str(key);
+                    return Err(format!("duplicate field `{key}` at {path}"));
                 }
                 stack.pop();
                 expect_key = false;
