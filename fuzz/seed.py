@@ -122,7 +122,7 @@ def dictionary() -> list:
     extra = ["order", "subscription", "subscriber", "item", "workflow", "entitlement", "Order",
              "null", "true", "false", "0e999999", "1e400", "-0", "\\u0000", "\\ud83d\\ude00"]
     lines = [f'"\\"{k}\\":"' for k in sorted(keys)]
-    lines += [f'"{e}"' for e in extra]
+    lines += ['"' + e.replace('\\', '\\\\') + '"' for e in extra]
     return lines
 
 
