@@ -597,7 +597,7 @@ macro_rules! json_object {
             )*
             /// Fields this crate does not model, each value exactly as received (its text, key
             /// order and numbers), in the order received; read one with
-            /// [`Extra::get`]($crate::Extra::get).
+            /// [`Extra::get`](crate::Extra::get).
             pub extra: $crate::Extra,
             /// Known fields that were `null` (written back as `null`, not dropped).
             nulls: $crate::lossless::NullSet,
