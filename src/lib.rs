@@ -122,6 +122,9 @@ pub use event::EventType;
 pub use filter::{
     EventFilter, FilterError, MAX_ALTERNATIVES, MAX_NAME_BYTES, MAX_PATTERN_BYTES, StoreScope,
 };
+#[doc(hidden)]
+pub use lossless::oracle;
+pub use lossless::{Extra, JsonValue};
 pub use money::{Decimal, DecimalError, MAX_SCALE, Money, MoneyForm, Rounding};
 pub use parse::{ParseError, ParseErrorKind, parse_json};
 pub use receive::{
