@@ -530,6 +530,9 @@ fn endpoint_holders_print_no_canary() {
             set.create(endpoint.clone());
             set.create(endpoint);
             assert_no_canary(canary, "EndpointSet Debug", &format!("{set:?} {set:#?}"));
+        }
+    }
+}
 
 /// `Signed` (issue 11 item 1): for every scheme its `Debug` never shows the secret, Linga's
 /// token included, and the token's header is marked sensitive wherever it is inserted.
