@@ -8,18 +8,22 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use pos_webhooks::{EndpointId, EndpointSet, OutgoingEvent};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use pos_webhooks::{
+    EndpointHealth, EndpointId, EndpointSet, GiveUpReason, Next, Outcome, OutgoingEvent,
+    RequestError, RetryPolicy, SendAttempt,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
-use crate::attempts::{self, Next, Outcome, Which};
+use crate::attempts::{self, Which};
 use crate::unix_ms;
 
 /// The dispatcher's tables.
 ///
 /// - `meta`: the crate's `EndpointSet` (as its JSON) and `producer_done`;
-/// - `endpoint_info`: which policy each endpoint follows, and when it was disabled and why;
+/// - `endpoint_info`: each endpoint's `RetryPolicy` and `EndpointHealth` (the crate's, as
+///   JSON), and when it was disabled and why;
 /// - `outbox`: events written by the POS (in the POS's own transaction, the outbox pattern);
-/// - `attempts`: one row per (message, endpoint): the crate's state as JSON, the status
+/// - `attempts`: one row per (message, endpoint): the crate's `SendAttempt` as JSON, the status
 ///   (`pending`, `done`, `gave_up`, `disabled`, `dropped`) and when it is due;
 /// - `attempt_log`: one row per send attempt, written *before* the request leaves (so a crash
 ///   leaves a row without an outcome) and completed in the same transaction that stores the
@@ -32,6 +36,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS endpoint_info (
     endpoint_id    INTEGER PRIMARY KEY,
     which          TEXT NOT NULL,
+    policy         TEXT NOT NULL,
+    health         TEXT NOT NULL,
     disabled_at_ms INTEGER,
     disabled_why   TEXT
 );
@@ -65,7 +71,7 @@ CREATE TABLE IF NOT EXISTS attempt_log (
     finished_ms  INTEGER,
     now_s        INTEGER,
     outcome      TEXT,
-    retry_after  TEXT,
+    retry_after_s INTEGER,
     decision     TEXT,
     next_at_s    INTEGER
 );
@@ -104,10 +110,12 @@ pub fn init_endpoints(
     .map_err(db_err)?;
     for (id, w) in which {
         conn.execute(
-            "INSERT OR REPLACE INTO endpoint_info (endpoint_id, which) VALUES (?1, ?2)",
+            "INSERT OR REPLACE INTO endpoint_info (endpoint_id, which, policy, health) VALUES (?1, ?2, ?3, ?4)",
             params![
                 id.0 as i64,
-                serde_json::to_string(w).map_err(|e| e.to_string())?
+                to_json(w)?,
+                to_json(&attempts::policy(*w))?,
+                to_json(&EndpointHealth::new())?
             ],
         )
         .map_err(db_err)?;
@@ -126,15 +134,27 @@ fn load_set(conn: &Connection) -> Result<EndpointSet, String> {
     serde_json::from_str(&json).map_err(|e| format!("endpoint set: {e}"))
 }
 
-fn which_of(conn: &Connection, id: EndpointId) -> Result<Which, String> {
-    let json: String = conn
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_json::to_string(value).map_err(|e| format!("to json: {e}"))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| format!("from json: {e}"))
+}
+
+/// The endpoint's policy and health, as stored.
+fn policy_and_health(
+    conn: &Connection,
+    id: EndpointId,
+) -> Result<(RetryPolicy, EndpointHealth), String> {
+    let (policy, health): (String, String) = conn
         .query_row(
-            "SELECT which FROM endpoint_info WHERE endpoint_id = ?1",
+            "SELECT policy, health FROM endpoint_info WHERE endpoint_id = ?1",
             params![id.0 as i64],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .map_err(db_err)?;
-    serde_json::from_str(&json).map_err(|e| e.to_string())
+    Ok((from_json(&policy)?, from_json(&health)?))
 }
 
 struct Shared {
@@ -151,7 +171,7 @@ impl Shared {
 }
 
 /// Runs the dispatcher until the POS is done and nothing is pending (or its parent is gone).
-pub async fn run(db_path: &Path, timeout: Duration, concurrency: usize) -> Result<(), String> {
+pub async fn run(db_path: &Path, concurrency: usize) -> Result<(), String> {
     let conn = open_db(db_path)?;
     let started = unix_ms();
     conn.execute(
@@ -172,8 +192,7 @@ pub async fn run(db_path: &Path, timeout: Duration, concurrency: usize) -> Resul
         std::process::id()
     );
     let client = reqwest::Client::builder()
-        .timeout(timeout)
-        // One connection per attempt: the receiver's downtime is then "connection refused".
+        // The timeout is the policy's, per request. One connection per attempt: the receiver's downtime is then "connection refused".
         .pool_max_idle_per_host(0)
         .build()
         .map_err(|e| format!("http client: {e}"))?;
@@ -259,14 +278,16 @@ fn fan_out(shared: &Shared, now_ms: i64) -> Result<(), String> {
     let set = load_set(&tx)?;
     for (seq, event_id, event_type) in rows {
         for (id, _) in set.targets(&event_type, None) {
-            let which = which_of(&tx, id)?;
             tx.execute(
                 "INSERT OR IGNORE INTO attempts (message_id, endpoint_id, state, status, due_ms)
                  VALUES (?1, ?2, ?3, 'pending', ?4)",
                 params![
                     event_id,
                     id.0 as i64,
-                    attempts::start(which, now_ms.div_euclid(1000)),
+                    to_json(&SendAttempt::new(
+                        event_id.as_str(),
+                        now_ms.div_euclid(1000)
+                    ))?,
                     now_ms
                 ],
             )
@@ -309,8 +330,8 @@ fn claim_due(shared: &Shared, now_ms: i64, free: usize) -> Result<Vec<(String, i
     Ok(due)
 }
 
-/// One send attempt: build the request (fresh timestamp and signature, same message id),
-/// record the attempt, send, then store the crate's next state with the outcome.
+/// One send attempt: build the request with the crate (same message id, fresh timestamp and
+/// signature), record the attempt, send, then store what the crate decides from the outcome.
 async fn send_one(shared: &Shared, message_id: &str, endpoint: EndpointId) -> Result<(), String> {
     let prepared = {
         let mut db = shared.db();
@@ -333,43 +354,57 @@ async fn send_one(shared: &Shared, message_id: &str, endpoint: EndpointId) -> Re
         if status != "pending" {
             return Ok(());
         }
+        let mut attempt: SendAttempt = from_json(&state)?;
+        let (policy, _) = policy_and_health(&tx, endpoint)?;
         let set = load_set(&tx)?;
-        let Some(target) = set.get(endpoint).filter(|e| e.is_enabled()) else {
-            // Disabling drops the pending states in the same transaction; never reached.
-            return Err(format!(
-                "{message_id} pending for disabled endpoint {endpoint}"
-            ));
+        let Some(target) = set.get(endpoint) else {
+            return Err(format!("no endpoint {endpoint}"));
         };
         let started_ms = unix_ms();
         let now = started_ms.div_euclid(1000);
         let event = OutgoingEvent::new(event_type.as_str(), Bytes::from(body));
-        let request = target.request(&event, now, message_id);
-        let attempt_no = attempts::attempt_number(&state)?;
+        let request = match attempt.request(target, &event, now) {
+            Ok(request) => request,
+            Err(RequestError::Disabled) => {
+                // Disabling drops the pending attempts in the same transaction, so this is
+                // not reached; if it were, the crate's answer is to drop this one too.
+                attempt.endpoint_disabled(now);
+                tx.execute(
+                    "UPDATE attempts SET state = ?3, status = 'dropped' WHERE message_id = ?1 AND endpoint_id = ?2",
+                    params![message_id, endpoint.0 as i64, to_json(&attempt)?],
+                )
+                .map_err(db_err)?;
+                return tx.commit().map_err(db_err);
+            }
+            Err(e) => return Err(format!("building the request of {message_id}: {e}")),
+        };
         tx.execute(
             "INSERT INTO attempt_log (message_id, endpoint_id, attempt_no, scheduled_ms, started_ms, signed_ts, incarnation)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![message_id, endpoint.0 as i64, attempt_no, due_ms, started_ms, now, shared.incarnation],
+            params![message_id, endpoint.0 as i64, attempt.attempts() + 1, due_ms, started_ms, now, shared.incarnation],
         )
         .map_err(db_err)?;
         let log_id = tx.last_insert_rowid();
         tx.commit().map_err(db_err)?;
-        (state, request, log_id)
+        (
+            request,
+            log_id,
+            Duration::from_secs(policy.timeout_secs().into()),
+        )
     };
-    let (state, request, log_id) = prepared;
-    let outcome = match request {
-        Ok(mut request) => {
-            attempts::ensure_message_id(&mut request, message_id);
-            request
-                .headers_mut()
-                .insert("x-demo-attempt", http::HeaderValue::from(log_id));
-            send(&shared.client, request).await
-        }
-        Err(e) => return Err(format!("building the request of {message_id}: {e}")),
-    };
+    let (mut request, log_id, timeout) = prepared;
+    // The demo's own header, so the measurement can tell which attempt reached the receiver.
+    request
+        .headers_mut()
+        .insert("x-demo-attempt", http::HeaderValue::from(log_id));
+    let (outcome, label) = send(&shared.client, request, timeout).await;
     let finished_ms = unix_ms();
     let now = finished_ms.div_euclid(1000);
-    let retry_after = match &outcome {
-        Outcome::Response { retry_after, .. } => retry_after.clone(),
+    let retry_after = match outcome {
+        Outcome::Status {
+            retry_after: Some(r),
+            ..
+        } => Some(r.delay(now) as i64),
         _ => None,
     };
 
@@ -377,38 +412,48 @@ async fn send_one(shared: &Shared, message_id: &str, endpoint: EndpointId) -> Re
     let tx = db
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(db_err)?;
-    let status: String = tx
+    let (state, status): (String, String) = tx
         .query_row(
-            "SELECT status FROM attempts WHERE message_id = ?1 AND endpoint_id = ?2",
+            "SELECT state, status FROM attempts WHERE message_id = ?1 AND endpoint_id = ?2",
             params![message_id, endpoint.0 as i64],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .map_err(db_err)?;
     let (decision, next_at) = if status != "pending" {
         // The endpoint was disabled while this attempt was out: its state is already dropped.
         ("dropped_meanwhile".to_owned(), None)
     } else {
-        let (state, next) = attempts::advance(&state, now, &outcome)?;
-        let (status, due_ms, next_at) = match &next {
+        let mut attempt: SendAttempt = from_json(&state)?;
+        let (policy, mut health) = policy_and_health(&tx, endpoint)?;
+        let decision = attempt.record(&policy, &mut health, now, outcome, 0);
+        let (status, due_ms, next_at) = match decision.next {
+            Next::RetryAt { at, .. } => ("pending", at * 1000, Some(at)),
             Next::Done => ("done", finished_ms, None),
-            Next::RetryAt(at) => ("pending", at * 1000, Some(*at)),
-            Next::GiveUp(_) => ("gave_up", finished_ms, None),
-            Next::DisableEndpoint(_) => ("disabled", finished_ms, None),
+            Next::GiveUp {
+                reason: GiveUpReason::EndpointDisabled,
+            } => ("dropped", finished_ms, None),
+            Next::DisableEndpoint { .. } => ("disabled", finished_ms, None),
+            _ => ("gave_up", finished_ms, None),
         };
         tx.execute(
             "UPDATE attempts SET state = ?3, status = ?4, due_ms = ?5 WHERE message_id = ?1 AND endpoint_id = ?2",
-            params![message_id, endpoint.0 as i64, state, status, due_ms],
+            params![message_id, endpoint.0 as i64, to_json(&attempt)?, status, due_ms],
         )
         .map_err(db_err)?;
-        if let Next::DisableEndpoint(why) = &next {
-            disable(&tx, endpoint, why, finished_ms)?;
+        tx.execute(
+            "UPDATE endpoint_info SET health = ?2 WHERE endpoint_id = ?1",
+            params![endpoint.0 as i64, to_json(&health)?],
+        )
+        .map_err(db_err)?;
+        if let Next::DisableEndpoint { reason } = decision.next {
+            disable(&tx, endpoint, &reason.to_string(), finished_ms)?;
         }
-        (next.label(), next_at)
+        (attempts::label(&decision.next), next_at)
     };
     tx.execute(
-        "UPDATE attempt_log SET finished_ms = ?2, now_s = ?3, outcome = ?4, retry_after = ?5, decision = ?6, next_at_s = ?7
+        "UPDATE attempt_log SET finished_ms = ?2, now_s = ?3, outcome = ?4, retry_after_s = ?5, decision = ?6, next_at_s = ?7
          WHERE id = ?1",
-        params![log_id, finished_ms, now, outcome.label(), retry_after, decision, next_at],
+        params![log_id, finished_ms, now, label, retry_after, decision, next_at],
     )
     .map_err(db_err)?;
     tx.commit().map_err(db_err)
@@ -417,7 +462,7 @@ async fn send_one(shared: &Shared, message_id: &str, endpoint: EndpointId) -> Re
 /// Disables the endpoint in the crate's `EndpointSet` and drops its pending attempts (they are
 /// not replayed if it is enabled again), in the caller's transaction.
 fn disable(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Transaction<'_>,
     endpoint: EndpointId,
     why: &str,
     now_ms: i64,
@@ -435,38 +480,52 @@ fn disable(
         params![endpoint.0 as i64, now_ms, why],
     )
     .map_err(db_err)?;
-    let dropped = tx
-        .execute(
-            "UPDATE attempts SET status = 'dropped' WHERE endpoint_id = ?1 AND status = 'pending'",
-            params![endpoint.0 as i64],
+    let pending: Vec<(String, String)> = {
+        let mut stmt = tx
+            .prepare("SELECT message_id, state FROM attempts WHERE endpoint_id = ?1 AND status = 'pending'")
+            .map_err(db_err)?;
+        stmt.query_map(params![endpoint.0 as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(db_err)?
+            .collect::<Result<_, _>>()
+            .map_err(db_err)?
+    };
+    let now = now_ms.div_euclid(1000);
+    for (message_id, state) in &pending {
+        let mut attempt: SendAttempt = from_json(state)?;
+        attempt.endpoint_disabled(now);
+        tx.execute(
+            "UPDATE attempts SET state = ?3, status = 'dropped' WHERE message_id = ?1 AND endpoint_id = ?2",
+            params![message_id, endpoint.0 as i64, to_json(&attempt)?],
         )
         .map_err(db_err)?;
+    }
+    let dropped = pending.len();
     eprintln!("dispatcher: disabled {endpoint} ({why}); dropped {dropped} pending attempts");
     Ok(())
 }
 
-async fn send(client: &reqwest::Client, request: http::Request<Bytes>) -> Outcome {
-    let request = match reqwest::Request::try_from(request) {
+/// Sends one request; the crate's [`Outcome`] and a finer label for the log.
+async fn send(
+    client: &reqwest::Client,
+    request: http::Request<Bytes>,
+    timeout: Duration,
+) -> (Outcome, String) {
+    let mut request = match reqwest::Request::try_from(request) {
         Ok(r) => r,
-        Err(_) => return Outcome::Dropped,
+        Err(e) => return (Outcome::Connect, format!("unsendable: {e}")),
     };
+    *request.timeout_mut() = Some(timeout);
     match client.execute(request).await {
         Ok(response) => {
-            let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get(http::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            let outcome = Outcome::from_response(response.status(), response.headers());
+            let label = response.status().as_u16().to_string();
             // Read the body so the exchange is complete (its content is not used).
             let _ = response.bytes().await;
-            Outcome::Response {
-                status,
-                retry_after,
-            }
+            (outcome, label)
         }
-        Err(e) if e.is_timeout() => Outcome::Timeout,
-        Err(e) if e.is_connect() => Outcome::Connect,
-        Err(_) => Outcome::Dropped,
+        Err(e) if e.is_timeout() => (Outcome::Timeout, "timeout".to_owned()),
+        Err(e) if e.is_connect() => (Outcome::Connect, "connect".to_owned()),
+        // Closed before an answer: a connection failure to the crate.
+        Err(_) => (Outcome::Connect, "dropped".to_owned()),
     }
 }

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use dispatch_demo::{dispatcher, scenario};
@@ -34,9 +33,6 @@ enum Sub {
         /// Its SQLite database.
         #[arg(long)]
         db: PathBuf,
-        /// The client timeout of one attempt, in milliseconds.
-        #[arg(long, default_value_t = 1000)]
-        timeout_ms: u64,
         /// How many attempts may be in flight at once.
         #[arg(long, default_value_t = 32)]
         concurrency: usize,
@@ -47,17 +43,15 @@ enum Sub {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Sub::Dispatcher {
-            db,
-            timeout_ms,
-            concurrency,
-        }) => match dispatcher::run(&db, Duration::from_millis(timeout_ms), concurrency).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("dispatcher: {e}");
-                ExitCode::FAILURE
+        Some(Sub::Dispatcher { db, concurrency }) => {
+            match dispatcher::run(&db, concurrency).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("dispatcher: {e}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         None => {
             if !(0.0..=1.0).contains(&cli.fault_rate) {
                 eprintln!("--fault-rate must be between 0 and 1");

@@ -10,7 +10,7 @@ use pos_webhooks::{Auth, Endpoint, EndpointSet, Scheme};
 use rusqlite::params;
 use tokio::time::Instant;
 
-use crate::attempts::Which;
+use crate::attempts::{self, Which};
 use crate::receiver::{self, Faults, LEGACY_SECRET, PARTNER_SECRET};
 use crate::{dispatcher, unix_ms};
 
@@ -25,8 +25,6 @@ pub struct Options {
     pub seed: u64,
     /// Where the two databases go (kept); a fresh temporary directory (removed) when `None`.
     pub dir: Option<PathBuf>,
-    /// The dispatcher's client timeout.
-    pub timeout: Duration,
     /// How many attempts the dispatcher has in flight at most.
     pub concurrency: usize,
     /// The POS creates its events evenly over this long.
@@ -53,7 +51,6 @@ impl Options {
             fault_rate,
             seed: 7,
             dir: None,
-            timeout: Duration::from_millis(1000),
             concurrency: 32,
             produce_for: Duration::from_secs(4),
             kill_at: Duration::from_millis(1500),
@@ -126,8 +123,6 @@ impl Dispatcher {
             .arg("dispatcher")
             .arg("--db")
             .arg(db)
-            .arg("--timeout-ms")
-            .arg(options.timeout.as_millis().to_string())
             .arg("--concurrency")
             .arg(options.concurrency.to_string())
             .spawn()
@@ -210,7 +205,9 @@ pub async fn run(options: &Options) -> Result<Summary, String> {
             down_from: start + options.down_at,
             down_for: options.down_for,
             legacy_gone_at: start + options.legacy_gone_at,
-            hang: options.timeout + Duration::from_millis(500),
+            // Longer than the policies' timeout: the dispatcher gives up first.
+            hang: Duration::from_secs(attempts::policy(Which::Partner).timeout_secs().into())
+                + Duration::from_millis(500),
         },
     )
     .await?;

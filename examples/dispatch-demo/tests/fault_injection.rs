@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use dispatch_demo::attempts;
+use pos_webhooks::RetryPolicy;
 use rusqlite::Connection;
 
 /// How late an attempt may leave after the time it was due (a loaded two-core machine running
@@ -101,14 +101,22 @@ fn count(conn: &Connection, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
-/// When the policy says attempt `attempt_no` (failed at `now`) is to be tried again: the
-/// configured delay after that many failures, or the receiver's `Retry-After` when it asks for
-/// longer, capped.
-fn expected_retry_at(attempt_no: i64, now: i64, retry_after: Option<&str>) -> i64 {
-    let delay = attempts::PARTNER_DELAYS[(attempt_no - 1) as usize];
-    let asked = retry_after
-        .and_then(|v| v.parse::<i64>().ok())
-        .map_or(0, |r| r.min(attempts::RETRY_AFTER_CAP));
+/// When the policy says attempt `attempt_no` (which failed with `outcome` at `now`) is tried
+/// again: the schedule's delay after that many failures, or later when a 429 or 503 asked for
+/// it with `Retry-After` (honoured up to the policy's cap). The policy is the one the
+/// dispatcher stored, read back from its database.
+fn expected_retry_at(
+    policy: &RetryPolicy,
+    attempt_no: i64,
+    now: i64,
+    outcome: &str,
+    retry_after: Option<i64>,
+) -> i64 {
+    let delay = i64::from(policy.delays()[(attempt_no - 1) as usize]);
+    let asked = match (outcome, retry_after) {
+        ("429" | "503", Some(secs)) => secs.min(i64::from(policy.retry_after_cap())),
+        _ => 0,
+    };
     now + delay.max(asked)
 }
 
@@ -252,7 +260,7 @@ fn retries_follow_the_policy(run: &Run) {
         .expect("a second incarnation");
     let mut stmt = db
         .prepare(
-            "SELECT l.message_id, l.endpoint_id, l.attempt_no, l.now_s, l.outcome, l.retry_after,
+            "SELECT l.message_id, l.endpoint_id, l.attempt_no, l.now_s, l.outcome, l.retry_after_s,
                     l.next_at_s, l.incarnation,
                     (SELECT min(n.started_ms) FROM pos.attempt_log n
                       WHERE n.message_id = l.message_id AND n.endpoint_id = l.endpoint_id
@@ -271,7 +279,7 @@ fn retries_follow_the_policy(run: &Run) {
                 r.get::<_, i64>(2)?,
                 r.get::<_, i64>(3)?,
                 r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<i64>>(5)?,
                 r.get::<_, i64>(6)?,
                 r.get::<_, i64>(7)?,
                 r.get::<_, Option<i64>>(8)?,
@@ -279,12 +287,22 @@ fn retries_follow_the_policy(run: &Run) {
             ))
         })
         .expect("rows");
+    let policy: String = db
+        .query_row(
+            "SELECT policy FROM pos.endpoint_info WHERE which = '\"Partner\"'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the partner's policy");
+    let policy: RetryPolicy = serde_json::from_str(&policy).expect("a RetryPolicy");
+    // The short schedule the demo configured (the crate's custom fixed policy).
+    assert_eq!(policy.delays(), dispatch_demo::attempts::PARTNER_DELAYS);
     let mut checked = 0;
     let mut with_retry_after = 0;
     for row in rows {
         let (message, attempt_no, now_s, outcome, retry_after, next_at, inc, next_start, next_inc) =
             row.expect("row");
-        let expected = expected_retry_at(attempt_no, now_s, retry_after.as_deref());
+        let expected = expected_retry_at(&policy, attempt_no, now_s, &outcome, retry_after);
         assert_eq!(
             next_at, expected,
             "{message} attempt {attempt_no} ({outcome}, retry-after {retry_after:?}) at {now_s}"
