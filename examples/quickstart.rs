@@ -113,6 +113,7 @@ fn run() -> Result<(), String> {
     let RevelEvent::OrderFinalized(order) = loyalty_receiver
         .revel_request(&to_loyalty, now + 2)
         .map_err(|e| err(&e))?
+        .event
     else {
         return Err("the loyalty partner did not get an order".into());
     };
@@ -160,7 +161,8 @@ fn run() -> Result<(), String> {
             "order.finalized",
             Some("1"),
         )
-        .map_err(|e| err(&e))?;
+        .map_err(|e| err(&e))?
+        .event;
     println!(
         "   analytics partner: verified (Standard Webhooks), {} item(s), items total {}",
         order.items.as_deref().unwrap_or_default().len(),

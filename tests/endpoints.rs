@@ -146,7 +146,9 @@ fn linga_toggles_and_third_party_flag() {
             NOW,
         )
         .unwrap();
-    assert_eq!(check.get("/check"), Some(&serde_json::json!(1)));
+    assert_eq!(check.event.get("/check"), Some(&serde_json::json!(1)));
+    assert_eq!(check.verification.secret_index(), 0);
+    assert_eq!(check.verification.timestamp(), None);
 }
 
 #[test]
@@ -205,7 +207,7 @@ fn flow_retail_action_lists() {
     let envelope = receiver
         .flow_retail(request.headers(), request.body().clone(), NOW)
         .unwrap();
-    assert_eq!(envelope.action, Some(Action::ORDER_SETTLED));
+    assert_eq!(envelope.event.action, Some(Action::ORDER_SETTLED));
 }
 
 #[test]
@@ -246,6 +248,7 @@ fn store_scope() {
     let MiposEvent::Order(order) = here
         .mipos(request.headers(), request.body().clone(), NOW)
         .unwrap()
+        .event
     else {
         panic!("not an order")
     };
@@ -407,7 +410,10 @@ fn round_trip_every_scheme() {
         let envelope = receiver
             .ordergroove(request.headers(), request.body().clone(), NOW + 5)
             .unwrap_or_else(|e| panic!("{scheme}: {e}"));
-        assert_eq!(envelope, expected, "{scheme}");
+        assert_eq!(envelope.event, expected, "{scheme}");
+        assert_eq!(envelope.verification.secret_index(), 0, "{scheme}");
+        let signed_at = scheme.is_timestamped().then_some(NOW);
+        assert_eq!(envelope.verification.timestamp(), signed_at, "{scheme}");
 
         // Tampered in transit: not authentic (Linga's token does not cover the body).
         let tampered = Bytes::from(String::from_utf8_lossy(OG_ORDER).replace("Unsent", "Sent!!"));
@@ -460,7 +466,8 @@ fn revel_preset_round_trip() {
         Verifier::new(Scheme::Revel, ["shared"]).unwrap(),
         EventFilter::all(),
     );
-    let RevelEvent::OrderFinalized(order) = receiver.revel_request(&request, NOW).unwrap() else {
+    let RevelEvent::OrderFinalized(order) = receiver.revel_request(&request, NOW).unwrap().event
+    else {
         panic!("not an order")
     };
     assert_eq!(order.order_info.as_ref().unwrap().id, Some(417));

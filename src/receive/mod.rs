@@ -2,7 +2,12 @@
 //! parse into the vendor's typed event.
 //!
 //! - `receiver.rs`: [`Receiver`] and [`ReceiveError`].
+//! - `received.rs`: [`Received`], an accepted event with its verification details.
+//! - `status.rs`: the HTTP status a receiver answers for each outcome.
 
+mod received;
 mod receiver;
+mod status;
 
+pub use received::Received;
 pub use receiver::{MiposEvent, ReceiveError, Receiver};

@@ -4,13 +4,14 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use http::{HeaderMap, Request};
+use http::{HeaderName, Request};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use super::Received;
 use crate::linga::{CheckEvent, CheckEventKind};
 use crate::revel::RevelEvent;
-use crate::{EventFilter, HeaderSource, ParseError, Verified, Verifier, VerifyError};
+use crate::{EventFilter, HeaderSource, ParseError, Verifier, VerifyError};
 use crate::{flow_retail, mipos, ordergroove, parse_json};
 
 /// Why a received webhook was not accepted.
@@ -31,6 +32,15 @@ pub enum ReceiveError {
     /// The event type could not be told (a missing header, or no type in the envelope).
     #[error("no event type: {0}")]
     NoEventType(&'static str),
+    /// A header the receiver reads after verifying (Revel's `X-Revel-Event-Type` or
+    /// `X-Revel-Establishment-Id`) is present but cannot be read: not UTF-8, or empty.
+    #[error("malformed header {header}: {reason}")]
+    MalformedHeader {
+        /// The header's name.
+        header: Cow<'static, str>,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// Authentic and wanted, but the body does not parse into the vendor's model.
     #[error("unparseable: {0}")]
     Unparseable(#[from] ParseError),
@@ -132,40 +142,58 @@ impl Receiver {
     /// wherever the vendor puts them), then parses the body as `T`. For vendors without a
     /// dedicated method, and for schemes such as Standard Webhooks or Stripe-style carrying
     /// any payload.
+    ///
+    /// Like every method here, it takes the headers from any [`HeaderSource`]: an
+    /// `http::HeaderMap`, or `(name, value)` pairs for callers on another `http` major
+    /// (actix-web 4) or none.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use pos_webhooks::{EventFilter, Message, Receiver, Scheme, Signer, Verifier};
+    /// let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    /// let receiver = Receiver::new(Verifier::new(Scheme::Standard, [secret])?, EventFilter::all());
+    /// let body = Bytes::from_static(br#"{"total": 3}"#);
+    /// let signed = Signer::new(Scheme::Standard, [secret])?
+    ///     .sign(&Message::new(&body).id("msg_1").timestamp(1_700_000_000))?;
+    /// // Pairs, as another framework's request would give them.
+    /// let headers: Vec<(&str, &str)> = signed.headers().collect();
+    /// let received = receiver.receive_json::<serde_json::Value>(
+    ///     &headers, body, 1_700_000_010, "order.created", None,
+    /// )?;
+    /// assert_eq!(received.event["total"], 3);
+    /// assert_eq!(received.verification.timestamp(), Some(1_700_000_000));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn receive_json<T: DeserializeOwned>(
         &self,
-        headers: &HeaderMap,
+        headers: &(impl HeaderSource + ?Sized),
         body: Bytes,
         now: i64,
         event_type: &str,
         store: Option<&str>,
-    ) -> Result<T, ReceiveError> {
-        let verified = self.verifier.verify(headers, body, now)?;
+    ) -> Result<Received<T>, ReceiveError> {
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
         self.admit(event_type, store)?;
-        Ok(parse_json(verified.body())?)
+        Ok(Received::new(parse_json(&body)?, verification))
     }
 
     /// Revel: the event type from `X-Revel-Event-Type`, the store from
     /// `X-Revel-Establishment-Id`.
-    pub fn revel(
+    pub fn revel<H: HeaderSource + ?Sized>(
         &self,
-        headers: &HeaderMap,
+        headers: &H,
         body: Bytes,
         now: i64,
-    ) -> Result<RevelEvent, ReceiveError> {
-        let verified = self.verifier.verify(headers, body, now)?;
+    ) -> Result<Received<RevelEvent>, ReceiveError> {
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
         // The crate's prepared header names: no name parsing per request.
-        let text = |name: &http::HeaderName| {
-            headers
-                .header_named(name)
-                .and_then(|v| core::str::from_utf8(v).ok())
-                .map(str::trim)
-        };
-        let event_type = text(&crate::header::REVEL_EVENT_TYPE).ok_or(
+        let event_type = header_text(headers, &crate::header::REVEL_EVENT_TYPE)?.ok_or(
             ReceiveError::NoEventType("missing header x-revel-event-type"),
         )?;
-        self.admit(event_type, text(&crate::header::REVEL_ESTABLISHMENT_ID))?;
-        Ok(RevelEvent::parse(event_type, verified.body())?)
+        let store = header_text(headers, &crate::header::REVEL_ESTABLISHMENT_ID)?;
+        self.admit(event_type, store)?;
+        let event = RevelEvent::parse(event_type, &body)?;
+        Ok(Received::new(event, verification))
     }
 
     /// [`Receiver::revel`] for a request.
@@ -173,20 +201,20 @@ impl Receiver {
         &self,
         request: &Request<Bytes>,
         now: i64,
-    ) -> Result<RevelEvent, ReceiveError> {
+    ) -> Result<Received<RevelEvent>, ReceiveError> {
         self.revel(request.headers(), request.body().clone(), now)
     }
 
     /// miPOS: an ORDER (a body with `external_id` or `items`) or a MENU request; the store
     /// from `external_store_id` or `store_id`.
-    pub fn mipos(
+    pub fn mipos<H: HeaderSource + ?Sized>(
         &self,
-        headers: &HeaderMap,
+        headers: &H,
         body: Bytes,
         now: i64,
-    ) -> Result<MiposEvent, ReceiveError> {
-        let verified = self.verifier.verify(headers, body, now)?;
-        let keys: MiposKeys<'_> = parse_json_borrowed(verified.body())?;
+    ) -> Result<Received<MiposEvent>, ReceiveError> {
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
+        let keys: MiposKeys<'_> = parse_json_borrowed(&body)?;
         let store = keys
             .external_store_id
             .as_deref()
@@ -194,60 +222,83 @@ impl Receiver {
         let is_order = keys.external_id.is_some() || keys.items.is_some();
         let event_type = if is_order { "order" } else { "menu" };
         self.admit(event_type, store)?;
-        Ok(if is_order {
-            MiposEvent::Order(Box::new(parse_json(verified.body())?))
+        let event = if is_order {
+            MiposEvent::Order(Box::new(parse_json(&body)?))
         } else {
-            MiposEvent::Menu(parse_json(verified.body())?)
-        })
+            MiposEvent::Menu(parse_json(&body)?)
+        };
+        Ok(Received::new(event, verification))
     }
 
     /// Ordergroove: the event type from the envelope's `type`, read before the full parse.
-    pub fn ordergroove(
+    pub fn ordergroove<H: HeaderSource + ?Sized>(
         &self,
-        headers: &HeaderMap,
+        headers: &H,
         body: Bytes,
         now: i64,
-    ) -> Result<ordergroove::Envelope, ReceiveError> {
-        let verified = self.verifier.verify(headers, body, now)?;
-        let peek: EnvelopeType<'_> = parse_json_borrowed(verified.body())?;
+    ) -> Result<Received<ordergroove::Envelope>, ReceiveError> {
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
+        let peek: EnvelopeType<'_> = parse_json_borrowed(&body)?;
         let event_type = peek
             .kind
             .ok_or(ReceiveError::NoEventType("no type in the envelope"))?;
         self.admit(&event_type, None)?;
-        Ok(parse_json(verified.body())?)
+        Ok(Received::new(parse_json(&body)?, verification))
     }
 
     /// Flow Retail: the event type is the action's dotted form (`ORDER_SETTLED` →
     /// `order.settled`), the store is `store.Uid`.
-    pub fn flow_retail(
+    pub fn flow_retail<H: HeaderSource + ?Sized>(
         &self,
-        headers: &HeaderMap,
+        headers: &H,
         body: Bytes,
         now: i64,
-    ) -> Result<flow_retail::Envelope, ReceiveError> {
-        let verified = self.verifier.verify(headers, body, now)?;
-        let keys: FlowKeys<'_> = parse_json_borrowed(verified.body())?;
+    ) -> Result<Received<flow_retail::Envelope>, ReceiveError> {
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
+        let keys: FlowKeys<'_> = parse_json_borrowed(&body)?;
         let action = keys
             .action
             .ok_or(ReceiveError::NoEventType("no action in the body"))?;
         let dotted = flow_retail::Action::new(&action).dotted();
         let store = keys.store.as_ref().and_then(|s| s.uid.as_deref());
         self.admit(&dotted, store)?;
-        Ok(parse_json(verified.body())?)
+        Ok(Received::new(parse_json(&body)?, verification))
     }
 
     /// Linga: which webhook was called (the caller knows from the URL) gives the event type.
-    pub fn linga(
+    pub fn linga<H: HeaderSource + ?Sized>(
         &self,
         kind: CheckEventKind,
-        headers: &HeaderMap,
+        headers: &H,
         body: Bytes,
         now: i64,
-    ) -> Result<CheckEvent, ReceiveError> {
-        let verified: Verified = self.verifier.verify(headers, body, now)?;
+    ) -> Result<Received<CheckEvent>, ReceiveError> {
+        let verification = self.verifier.verify_parts(headers, &body, now)?;
         self.admit(kind.event_type(), None)?;
-        Ok(CheckEvent::parse(kind, verified.into_body())?)
+        Ok(Received::new(CheckEvent::parse(kind, body)?, verification))
     }
+}
+
+/// The value of header `name` as trimmed text; `None` when absent. A value that is not UTF-8
+/// (or empty once trimmed) is malformed: reporting it as absent would hide what the sender did.
+fn header_text<'h, H: HeaderSource + ?Sized>(
+    headers: &'h H,
+    name: &HeaderName,
+) -> Result<Option<&'h str>, ReceiveError> {
+    let Some(raw) = headers.header_named(name) else {
+        return Ok(None);
+    };
+    let malformed = |reason| ReceiveError::MalformedHeader {
+        header: name.as_str().to_owned().into(),
+        reason,
+    };
+    let text = core::str::from_utf8(raw)
+        .map_err(|_| malformed("not utf-8"))?
+        .trim();
+    if text.is_empty() {
+        return Err(malformed("empty"));
+    }
+    Ok(Some(text))
 }
 
 /// A partial parse that borrows from the body (for peeking at the event type).

@@ -323,11 +323,13 @@ async fn handle(
         .map(|p| p.kind)
         .unwrap_or_default();
     let event: OrderEvent = match receiver.receive_json(headers, body, now, &event_type, None) {
-        Ok(event) => event,
+        Ok(received) => received.event,
         Err(e) => {
-            eprintln!("receiver: refused: {e}");
-            log(fault, "rejected", Some(400));
-            return StatusCode::BAD_REQUEST.into_response();
+            // The crate says which status answers this refusal.
+            let status = e.status();
+            eprintln!("receiver: refused ({status}): {e}");
+            log(fault, "rejected", Some(status.as_u16()));
+            return status.into_response();
         }
     };
     let Some((key, expires_at)) = duplicate_key(endpoint, headers, now) else {
