@@ -121,7 +121,10 @@ pub use event::EventType;
 pub use filter::{EventFilter, FilterError, StoreScope};
 pub use money::{Decimal, DecimalError, MAX_SCALE, Money, MoneyForm, Rounding};
 pub use parse::{ParseError, ParseErrorKind, parse_json};
-pub use receive::{MiposEvent, ReceiveError, Received, Receiver};
+pub use receive::{
+    DEFAULT_DEDUP_TTL_SECS, DedupKey, DedupSource, DuplicateFilter, MiposEvent, ReceiveError,
+    Received, Receiver, Seen,
+};
 pub use values::{Flag, IntOrText};
 
 pub use signature::{

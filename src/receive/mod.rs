@@ -3,11 +3,14 @@
 //!
 //! - `receiver.rs`: [`Receiver`] and [`ReceiveError`].
 //! - `received.rs`: [`Received`], an accepted event with its verification details.
+//! - `duplicates.rs`: [`DedupKey`] and the in-memory [`DuplicateFilter`].
 //! - `status.rs`: the HTTP status a receiver answers for each outcome.
 
+mod duplicates;
 mod received;
 mod receiver;
 mod status;
 
+pub use duplicates::{DEFAULT_DEDUP_TTL_SECS, DedupKey, DedupSource, DuplicateFilter, Seen};
 pub use received::Received;
 pub use receiver::{MiposEvent, ReceiveError, Receiver};

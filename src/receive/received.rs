@@ -1,6 +1,6 @@
 //! What a [`Receiver`](crate::Receiver) hands back for an accepted webhook.
 
-use crate::Verification;
+use crate::{DedupKey, Verification};
 
 /// An accepted webhook: the parsed event together with what verification established (which
 /// secret matched, the signed timestamp), so a receiver can watch a secret rotation
@@ -34,13 +34,17 @@ pub struct Received<T> {
     pub event: T,
     /// Which secret matched and the signed timestamp (for timestamped schemes).
     pub verification: Verification,
+    /// The de-duplication key and until when to remember it: for a shared store (Redis,
+    /// Postgres) when several instances receive, or for [`Receiver::forget`](crate::Receiver::forget).
+    pub dedup_key: DedupKey,
 }
 
 impl<T> Received<T> {
-    pub(crate) fn new(event: T, verification: Verification) -> Received<T> {
+    pub(crate) fn new(event: T, verification: Verification, dedup_key: DedupKey) -> Received<T> {
         Received {
             event,
             verification,
+            dedup_key,
         }
     }
 
@@ -55,6 +59,7 @@ impl<T> Received<T> {
         Received {
             event: f(self.event),
             verification: self.verification,
+            dedup_key: self.dedup_key,
         }
     }
 }

@@ -59,6 +59,8 @@ impl ReceiveError {
     /// | [`NoEventType`](ReceiveError::NoEventType) | 400 Bad Request | the request lacks what every webhook of this vendor carries |
     /// | [`MalformedHeader`](ReceiveError::MalformedHeader) | 400 Bad Request | a header the receiver reads (Revel's event type or store) cannot be read |
     /// | [`Unparseable`](ReceiveError::Unparseable) | 422 Unprocessable Content | authentic, but the body does not fit the vendor's model |
+    /// | [`Duplicate`](ReceiveError::Duplicate) | 200 OK | already received: the same answer as the first time, so the sender stops (it cannot tell, and need not) |
+    /// | [`DuplicateFilterFull`](ReceiveError::DuplicateFilterFull) | 503 Service Unavailable | not checked, so not applied: every sender but GitHub retries a 5xx later, when keys have expired |
     ///
     /// The 4xx answers are final for Flow Retail (any 4xx is not retried) and GitHub (never
     /// retries). Standard Webhooks / Svix, Stripe, Shopify, Ordergroove and Revel retry every
@@ -78,6 +80,8 @@ impl ReceiveError {
         match self {
             ReceiveError::NotAuthentic(error) => error.status(),
             ReceiveError::FilteredOut { .. } => StatusCode::NO_CONTENT,
+            ReceiveError::Duplicate { .. } => StatusCode::OK,
+            ReceiveError::DuplicateFilterFull { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ReceiveError::NoEventType(_) | ReceiveError::MalformedHeader { .. } => {
                 StatusCode::BAD_REQUEST
             }
@@ -167,6 +171,18 @@ mod tests {
         };
         assert_eq!(error.status(), StatusCode::BAD_REQUEST);
         assert!(!error.is_success());
+    }
+
+    #[test]
+    fn duplicate_is_200_and_a_full_filter_503() {
+        let duplicate = ReceiveError::Duplicate {
+            key: crate::DedupKey::custom(b"msg_1", 60),
+        };
+        assert_eq!(duplicate.status(), StatusCode::OK);
+        assert!(duplicate.is_success());
+        let full = ReceiveError::DuplicateFilterFull { max_keys: 10 };
+        assert_eq!(full.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(!full.is_success());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The partner's receiver: axum on 127.0.0.1, verifying with the crate's [`Receiver`],
 //! de-duplicating by the crate's duplicate key (a UNIQUE index in its own SQLite table) and
-//! applying orders to its own SQLite table. It also injects the faults of the scenario.
+//! applying orders to its own SQLite table (the crate's in-memory `DuplicateFilter` in front). It also injects the faults of the scenario.
 
 use std::io;
 use std::net::SocketAddr;
@@ -18,7 +18,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::serve::{IncomingStream, Listener};
-use pos_webhooks::{Receiver, Scheme, Verifier};
+use pos_webhooks::{DedupKey, DuplicateFilter, ReceiveError, Received, Receiver, Scheme, Verifier};
 use rusqlite::{Connection, params};
 use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -187,10 +187,13 @@ impl Running {
 /// Starts the receiver on 127.0.0.1 (port 0), its database at `db`.
 pub async fn start(db: &Path, faults: Faults) -> Result<Running, String> {
     let conn = open_db(db)?;
+    // The partner checks duplicates twice: the crate's in-memory filter first (cheap, one
+    // process), then the UNIQUE index (durable, shared). The legacy endpoint has the index only.
     let partner = Receiver::new(
         Verifier::new(Scheme::Standard, [PARTNER_SECRET]).map_err(|e| e.to_string())?,
         "order.*".parse().map_err(|e| format!("filter: {e}"))?,
-    );
+    )
+    .with_duplicate_filter(DuplicateFilter::new(100_000));
     let legacy = Receiver::new(
         Verifier::new(Scheme::Github, [LEGACY_SECRET]).map_err(|e| e.to_string())?,
         "order.*".parse().map_err(|e| format!("filter: {e}"))?,
@@ -262,17 +265,6 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// The message id and how long to remember it.
-///
-/// INTERIM: read from the headers until the `receive` branch lands the crate's duplicate key.
-fn duplicate_key(endpoint: Endpoint, headers: &HeaderMap, now: i64) -> Option<(String, i64)> {
-    let name = match endpoint {
-        Endpoint::Partner => "webhook-id",
-        Endpoint::Legacy => "x-github-delivery",
-    };
-    header(headers, name).map(|id| (id.to_owned(), now + 24 * 3600))
-}
-
 async fn handle(
     shared: &Shared,
     endpoint: Endpoint,
@@ -322,8 +314,26 @@ async fn handle(
     let event_type = serde_json::from_slice::<Peek>(&body)
         .map(|p| p.kind)
         .unwrap_or_default();
-    let event: OrderEvent = match receiver.receive_json(headers, body, now, &event_type, None) {
-        Ok(received) => received.event,
+    let received: Result<Received<OrderEvent>, _> =
+        receiver.receive_json(headers, body, now, &event_type, None);
+    let (verdict, ok) = match received {
+        Ok(Received {
+            event, dedup_key, ..
+        }) => {
+            // The durable check: the key's UNIQUE index, in the transaction that applies.
+            match apply(shared, endpoint, &dedup_key, &event, received_ms) {
+                Ok(verdict) => (verdict, StatusCode::NO_CONTENT),
+                Err(e) => {
+                    // Not applied: its retry must not count as a duplicate.
+                    receiver.forget(&dedup_key);
+                    eprintln!("receiver: applying: {e}");
+                    log(fault, "db_error", Some(503));
+                    return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                }
+            }
+        }
+        // The crate's in-memory filter saw the key within its window: answered 2xx, not applied.
+        Err(e @ ReceiveError::Duplicate { .. }) => ("duplicate", e.status()),
         Err(e) => {
             // The crate says which status answers this refusal.
             let status = e.status();
@@ -332,35 +342,24 @@ async fn handle(
             return status.into_response();
         }
     };
-    let Some((key, expires_at)) = duplicate_key(endpoint, headers, now) else {
-        log(fault, "rejected", Some(400));
-        return StatusCode::BAD_REQUEST.into_response();
-    };
-    let verdict = apply(shared, endpoint, &key, expires_at, &event, received_ms);
-    let verdict = match verdict {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("receiver: applying: {e}");
-            log(fault, "db_error", Some(503));
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
-    };
     let status = match fault {
         Fault::AppliedThen500 | Fault::AppliedThenHang => Some(500),
         Fault::AppliedThenDrop => None,
-        _ => Some(204),
+        _ => Some(ok.as_u16()),
     };
     log(fault, verdict, status);
-    act(shared, fault, conn).await
+    match fault {
+        Fault::None => ok.into_response(),
+        _ => act(shared, fault, conn).await,
+    }
 }
 
-/// Applies the order and records its duplicate key in one transaction; "duplicate" when the
+/// Applies the order and records its duplicate key in one transaction; "duplicate_db" when the
 /// key was already there (then nothing is applied).
 fn apply(
     shared: &Shared,
     endpoint: Endpoint,
-    key: &str,
-    expires_at: i64,
+    key: &DedupKey,
     event: &OrderEvent,
     now_ms: i64,
 ) -> Result<&'static str, rusqlite::Error> {
@@ -368,10 +367,10 @@ fn apply(
     let tx = db.transaction()?;
     let fresh = tx.execute(
         "INSERT OR IGNORE INTO processed (endpoint, dedup_key, expires_at) VALUES (?1, ?2, ?3)",
-        params![endpoint.name(), key, expires_at],
+        params![endpoint.name(), key.to_string(), key.expires_at()],
     )?;
     if fresh == 0 {
-        return Ok("duplicate");
+        return Ok("duplicate_db");
     }
     tx.execute(
         "INSERT INTO orders (endpoint, event_id, order_id, total, applied_ms) VALUES (?1, ?2, ?3, ?4, ?5)",

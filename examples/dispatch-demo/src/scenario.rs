@@ -350,7 +350,7 @@ fn measure(dispatcher_db: &Path, receiver_db: &Path, seconds: f64) -> Result<Sum
             "SELECT count(*) - count(DISTINCT message_id) FROM arrivals WHERE endpoint = 'partner'",
         )?,
         duplicates_suppressed: one(
-            "SELECT count(*) FROM arrivals WHERE endpoint = 'partner' AND verdict = 'duplicate'",
+            "SELECT count(*) FROM arrivals WHERE endpoint = 'partner' AND verdict LIKE 'duplicate%'",
         )?,
         // Arrivals of attempts the dispatcher started at or after their endpoint was disabled.
         sent_to_disabled: one("SELECT count(*) FROM arrivals a
