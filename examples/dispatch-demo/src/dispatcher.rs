@@ -21,7 +21,7 @@ use crate::unix_ms;
 ///
 /// - `meta`: the crate's `EndpointSet` (as its JSON) and `producer_done`;
 /// - `endpoint_info`: each endpoint's `RetryPolicy` and `EndpointHealth` (the crate's, as
-///   JSON), and when it was disabled and why;
+///   JSON), and when it was disabled (time, last attempt before) and why;
 /// - `outbox`: events written by the POS (in the POS's own transaction, the outbox pattern);
 /// - `attempts`: one row per (message, endpoint): the crate's `SendAttempt` as JSON, the status
 ///   (`pending`, `done`, `gave_up`, `disabled`, `dropped`) and when it is due;
@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS endpoint_info (
     policy         TEXT NOT NULL,
     health         TEXT NOT NULL,
     disabled_at_ms INTEGER,
+    -- The last attempt_log id when it was disabled: any later attempt would be sent to a
+    -- disabled endpoint (exact, unlike comparing clock readings of concurrent tasks).
+    disabled_after_attempt INTEGER,
     disabled_why   TEXT
 );
 CREATE TABLE IF NOT EXISTS outbox (
@@ -446,7 +449,7 @@ async fn send_one(shared: &Shared, message_id: &str, endpoint: EndpointId) -> Re
         )
         .map_err(db_err)?;
         if let Next::DisableEndpoint { reason } = decision.next {
-            disable(&tx, endpoint, &reason.to_string(), finished_ms)?;
+            disable(&tx, endpoint, &reason.to_string())?;
         }
         (attempts::label(&decision.next), next_at)
     };
@@ -461,12 +464,9 @@ async fn send_one(shared: &Shared, message_id: &str, endpoint: EndpointId) -> Re
 
 /// Disables the endpoint in the crate's `EndpointSet` and drops its pending attempts (they are
 /// not replayed if it is enabled again), in the caller's transaction.
-fn disable(
-    tx: &Transaction<'_>,
-    endpoint: EndpointId,
-    why: &str,
-    now_ms: i64,
-) -> Result<(), String> {
+fn disable(tx: &Transaction<'_>, endpoint: EndpointId, why: &str) -> Result<(), String> {
+    // Read inside the transaction: every attempt that started before it is in the log.
+    let now_ms = unix_ms();
     let mut set = load_set(tx)?;
     set.disable(endpoint).map_err(|e| e.to_string())?;
     let json = serde_json::to_string(&set).map_err(|e| e.to_string())?;
@@ -476,7 +476,9 @@ fn disable(
     )
     .map_err(db_err)?;
     tx.execute(
-        "UPDATE endpoint_info SET disabled_at_ms = ?2, disabled_why = ?3 WHERE endpoint_id = ?1",
+        "UPDATE endpoint_info SET disabled_at_ms = ?2, disabled_why = ?3,
+           disabled_after_attempt = (SELECT coalesce(max(id), 0) FROM attempt_log)
+         WHERE endpoint_id = ?1",
         params![endpoint.0 as i64, now_ms, why],
     )
     .map_err(db_err)?;

@@ -352,11 +352,12 @@ fn measure(dispatcher_db: &Path, receiver_db: &Path, seconds: f64) -> Result<Sum
         duplicates_suppressed: one(
             "SELECT count(*) FROM arrivals WHERE endpoint = 'partner' AND verdict LIKE 'duplicate%'",
         )?,
-        // Arrivals of attempts the dispatcher started at or after their endpoint was disabled.
+        // Arrivals of attempts the dispatcher started after their endpoint was disabled, and
+        // arrivals no attempt of the dispatcher accounts for.
         sent_to_disabled: one("SELECT count(*) FROM arrivals a
-               JOIN pos.attempt_log l ON l.id = a.attempt_ref
-               JOIN pos.endpoint_info i ON i.endpoint_id = l.endpoint_id
-             WHERE i.disabled_at_ms IS NOT NULL AND l.started_ms >= i.disabled_at_ms")?,
+               LEFT JOIN pos.attempt_log l ON l.id = a.attempt_ref
+               LEFT JOIN pos.endpoint_info i ON i.endpoint_id = l.endpoint_id
+             WHERE l.id IS NULL OR l.id > i.disabled_after_attempt")?,
         seconds,
     })
 }

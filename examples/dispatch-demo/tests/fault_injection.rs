@@ -183,10 +183,10 @@ fn disabled_endpoint_gets_nothing(run: &Run) {
     let db = open(&run.dir);
 
     // The legacy endpoint was disabled by the crate's decision on its 410, and no attempt to it
-    // started at or after that.
-    let disabled_at: i64 = db
+    // started after that (attempts are numbered in the order they started).
+    let disabled_after: i64 = db
         .query_row(
-            "SELECT disabled_at_ms FROM pos.endpoint_info WHERE which = '\"Legacy\"'",
+            "SELECT disabled_after_attempt FROM pos.endpoint_info WHERE which = '\"Legacy\"'",
             [],
             |r| r.get(0),
         )
@@ -202,7 +202,7 @@ fn disabled_endpoint_gets_nothing(run: &Run) {
             &db,
             &format!(
                 "SELECT count(*) FROM pos.attempt_log l JOIN pos.endpoint_info i USING (endpoint_id)
-                 WHERE i.which = '\"Legacy\"' AND l.started_ms >= {disabled_at}"
+                 WHERE i.which = '\"Legacy\"' AND l.id > {disabled_after}"
             )
         ),
         0
