@@ -223,9 +223,11 @@ impl core::fmt::Display for GiveUpReason {
 }
 
 /// What the caller does next for this (message, endpoint).
+///
+/// Deliberately exhaustive (not `#[non_exhaustive]`): a caller's `match` must handle every
+/// decision, and a new one would have to break it rather than fall into a catch-all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum Next {
     /// Nothing: the message arrived.
     Done,

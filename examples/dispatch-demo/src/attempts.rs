@@ -49,7 +49,6 @@ pub fn label(next: &Next) -> String {
             reason: GiveUpReason::EndpointDisabled,
         } => "dropped".to_owned(),
         Next::GiveUp { reason } => format!("give_up: {reason}"),
-        Next::DisableEndpoint { reason } => format!("disable: {reason:?}"),
-        _ => format!("{next:?}"),
+        Next::DisableEndpoint { reason } => format!("disable: {reason}"),
     }
 }

@@ -436,7 +436,7 @@ async fn send_one(shared: &Shared, message_id: &str, endpoint: EndpointId) -> Re
                 reason: GiveUpReason::EndpointDisabled,
             } => ("dropped", finished_ms, None),
             Next::DisableEndpoint { .. } => ("disabled", finished_ms, None),
-            _ => ("gave_up", finished_ms, None),
+            Next::GiveUp { .. } => ("gave_up", finished_ms, None),
         };
         tx.execute(
             "UPDATE attempts SET state = ?3, status = ?4, due_ms = ?5 WHERE message_id = ?1 AND endpoint_id = ?2",
