@@ -19,7 +19,6 @@ const LATE_MS: i64 = 1500;
 struct Run {
     dir: PathBuf,
     summary: HashMap<String, f64>,
-    elapsed: Duration,
 }
 
 impl Drop for Run {
@@ -79,11 +78,7 @@ fn run_demo(events: usize, fault_rate: f64, seed: u64) -> Run {
         .collect();
     assert!(status.success(), "exit status {status}, summary {line}");
     eprintln!("{line} (test run: {:.1} s)", elapsed.as_secs_f64());
-    Run {
-        dir,
-        summary,
-        elapsed,
-    }
+    Run { dir, summary }
 }
 
 fn open(dir: &Path) -> Connection {
@@ -139,7 +134,6 @@ fn exactly_once(run: &Run) {
     // Faults happened and were survived: retries, and duplicates that had to be suppressed.
     assert!(s["retries"] >= 30.0, "{s:?}");
     assert!(s["duplicates_suppressed"] >= 5.0, "{s:?}");
-    assert!(run.elapsed < Duration::from_secs(60), "{:?}", run.elapsed);
 
     let db = open(&run.dir);
     // Exactly once, counted directly: every outbox event has one order row at the partner.
