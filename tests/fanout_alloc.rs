@@ -244,6 +244,8 @@ fn a_state_machine_step_allocates_nothing() {
                     now = at;
                 }
             }
+            // A failure after the success: the health's window is reused, not regrown.
+            SendAttempt::new("", now).record(&policy, &mut health, now, Outcome::Timeout, 7);
         });
         assert_eq!(allocs, 0, "{policy:?}");
     }

@@ -152,11 +152,13 @@ impl EndpointHealth {
 
     /// Forgets the failures (for an endpoint being re-enabled).
     pub fn reset(&mut self) {
-        let last_success = self.last_success;
-        *self = EndpointHealth {
-            last_success,
-            ..EndpointHealth::default()
-        };
+        // In place: the failure window keeps its memory, so a success allocates nothing.
+        self.consecutive = 0;
+        self.failing_since = None;
+        self.last_failure = None;
+        self.window_first = None;
+        self.clock_start = None;
+        self.recent.clear();
     }
 
     /// Records an attempt at `now` (`success` or not) under `rule`; answers why the endpoint

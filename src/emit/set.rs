@@ -391,9 +391,11 @@ impl<'a> Iterator for Merge<'a> {
 /// happens after; a deleted one is gone; two endpoints with the same URL each receive.
 ///
 /// Fan-out goes through an index by event type, group (`order.*`) and store, kept current by
-/// every change and rebuilt when a set is deserialized: choosing the targets of one event costs
-/// about the same among 100 endpoints as among 100,000 when the same few match. Filters the
-/// index cannot read are checked for every event.
+/// every change and rebuilt when a set is deserialized: choosing the targets of one event looks
+/// at the endpoints that match and at no other (plus the few whose filter the index cannot
+/// read, checked for every event); finding the lists is logarithmic in the number of distinct
+/// stores and types. A store-scoped endpoint is listed under each of its stores and type
+/// alternatives (at most 1,024 entries; beyond, it is checked for every event).
 ///
 /// Ids are handed out in creation order and never reused, also across serialization: a stored
 /// set whose counter is behind one of its ids is refused ([`SetError::CounterBehind`]). Ids
