@@ -3,9 +3,12 @@
 //!
 //! - `receiver.rs`: [`Receiver`] and [`ReceiveError`].
 //! - `received.rs`: [`Received`], an accepted event with its verification details.
+//! - `axum.rs` (feature `axum`): `IntoResponse` for [`ReceiveError`] and [`VerifyError`](crate::VerifyError).
 //! - `duplicates.rs`: [`DedupKey`] and the in-memory [`DuplicateFilter`].
 //! - `status.rs`: the HTTP status a receiver answers for each outcome.
 
+#[cfg(feature = "axum")]
+mod axum;
 mod duplicates;
 mod received;
 mod receiver;
