@@ -17,13 +17,16 @@ use rusqlite::Connection;
 const LATE_MS: i64 = 1500;
 
 struct Run {
-    dir: PathBuf,
+    dir: TempDir,
     summary: HashMap<String, f64>,
 }
 
-impl Drop for Run {
+/// Removes the run's directory however the test ends.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -31,6 +34,7 @@ fn run_demo(events: usize, fault_rate: f64, seed: u64) -> Run {
     let dir =
         std::env::temp_dir().join(format!("dispatch-demo-test-{}-{seed}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
+    let guard = TempDir(dir.clone());
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_dispatch-demo"))
         .args(["--events", &events.to_string()])
@@ -78,7 +82,10 @@ fn run_demo(events: usize, fault_rate: f64, seed: u64) -> Run {
         .collect();
     assert!(status.success(), "exit status {status}, summary {line}");
     eprintln!("{line} (test run: {:.1} s)", elapsed.as_secs_f64());
-    Run { dir, summary }
+    Run {
+        dir: guard,
+        summary,
+    }
 }
 
 fn open(dir: &Path) -> Connection {
@@ -135,7 +142,7 @@ fn exactly_once(run: &Run) {
     assert!(s["retries"] >= 30.0, "{s:?}");
     assert!(s["duplicates_suppressed"] >= 5.0, "{s:?}");
 
-    let db = open(&run.dir);
+    let db = open(&run.dir.0);
     // Exactly once, counted directly: every outbox event has one order row at the partner.
     assert_eq!(
         count(
@@ -174,7 +181,7 @@ fn exactly_once(run: &Run) {
 }
 
 fn disabled_endpoint_gets_nothing(run: &Run) {
-    let db = open(&run.dir);
+    let db = open(&run.dir.0);
 
     // The legacy endpoint was disabled by the crate's decision on its 410, and no attempt to it
     // started after that (attempts are numbered in the order they started).
@@ -221,7 +228,7 @@ fn disabled_endpoint_gets_nothing(run: &Run) {
 }
 
 fn retries_signed_afresh(run: &Run) {
-    let db = open(&run.dir);
+    let db = open(&run.dir.0);
     // Every arrival carries the timestamp the dispatcher signed for that very attempt, within
     // a second or two of its arrival: retries are signed afresh.
     assert_eq!(
@@ -243,7 +250,7 @@ fn retries_signed_afresh(run: &Run) {
 }
 
 fn retries_follow_the_policy(run: &Run) {
-    let db = open(&run.dir);
+    let db = open(&run.dir.0);
     // Retry times: each decision's time is the policy's, and the next attempt left then.
     let restart_ms: i64 = db
         .query_row(
