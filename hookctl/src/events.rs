@@ -356,14 +356,102 @@ impl Event {
     }
 }
 
+/// The model serialized exactly (untyped values keep their received text), then laid out as
+/// `serde_json::to_string_pretty` lays it out: the models keep raw JSON text, which serde_json's
+/// pretty printer writes as it is, so the indentation is done here, on the tokens.
 pub(crate) fn to_json<T: serde::Serialize + ?Sized>(model: &T) -> Result<String, Failure> {
-    serde_json::to_string_pretty(model)
-        .map_err(|e| Failure::usage(format_args!("cannot serialize: {e}")))
+    let compact = serde_json::to_string(model)
+        .map_err(|e| Failure::usage(format_args!("cannot serialize: {e}")))?;
+    Ok(pretty(&compact))
+}
+
+/// Re-indents JSON text with two spaces per level, `": "` after keys and empty containers kept as
+/// `{}` / `[]`, the layout of `serde_json::to_string_pretty`. Whitespace between tokens is dropped;
+/// strings and numbers are copied as they are.
+pub(crate) fn pretty(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = json.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                while chars.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+                    chars.next();
+                }
+                let close = if c == '{' { '}' } else { ']' };
+                if chars.peek() == Some(&close) {
+                    chars.next();
+                    out.push(close);
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_ascii_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pretty_matches_serde_json_layout() {
+        for text in [
+            r#"{"a":[1,2,{"b":null,"c":[]}],"d":{},"e":"x\\\"y,{:}","f":1e400,"g":[ ] }"#,
+            r#"[]"#,
+            r#"{"ping":"pong"}"#,
+            r#"[{"a":{"b":[true,false]}}]"#,
+        ] {
+            let mut expected = text.to_owned();
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+                expected = serde_json::to_string_pretty(&value).unwrap_or_default();
+            }
+            if text.contains("1e400") {
+                // Beyond f64: serde_json cannot build the value; the number stays as written.
+                assert!(pretty(text).contains("\"f\": 1e400"), "{}", pretty(text));
+                continue;
+            }
+            assert_eq!(pretty(text), expected, "{text}");
+        }
+    }
 
     fn ok(name: &str, vendor: Option<&str>) -> (Vendor, Option<String>) {
         match resolve(name, vendor) {
