@@ -1,6 +1,6 @@
 //! A partner's Revel receiver on axum 0.8: verify, filter, de-duplicate, parse, then apply.
 //!
-//! The glue a handler needs is the function [`revel`]; `pos-webhooks`' `axum` feature turns
+//! The glue a handler needs is the function `revel`; `pos-webhooks`' `axum` feature turns
 //! every `ReceiveError` into the response the sender should get (401 not authentic, 204
 //! filtered out, 200 duplicate, 400/422 unusable, 503 duplicate filter full).
 
