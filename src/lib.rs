@@ -148,6 +148,11 @@ pub mod signature;
 mod values;
 
 pub use emit::{
+    AttemptState, ClientErrors, DEFAULT_RETRY_AFTER_CAP_SECS, Decision, DisableReason,
+    EndpointHealth, GiveUpReason, HealthRule, Limit, MAX_ATTEMPTS, MAX_FAILURES_REMEMBERED, Next,
+    Outcome, PolicyError, RetryAfter, RetryPolicy, Schedule, SendAttempt, Verdict,
+};
+pub use emit::{
     Auth, CustomHeader, Endpoint, EndpointBuilder, EndpointError, EndpointId, EndpointSet,
     OutgoingEvent, RequestError, SecretString, SetError, Vendor,
 };

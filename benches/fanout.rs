@@ -1,0 +1,143 @@
+//! Fan-out: choosing the targets of one event, and building its signed requests, beside
+//! floors in the same run.
+//!
+//! ```text
+//! cargo bench -p pos-webhooks-benches --bench fanout
+//! ```
+//!
+//! Group `fanout`:
+//!
+//! - `targets/by_store/<n>`: `EndpointSet::targets` among `n` = 100 and 100,000 endpoints, each
+//!   scoped to one merchant's store (10 endpoints per store, filter `order.*`), for an event of
+//!   one store: **10 match** in both. Each iteration asks for the next store of a fixed
+//!   shuffled order (10 stores for 100 endpoints, 10,000 for 100,000), so the large set is not
+//!   served from a hot cache. Goal (issue 12, item 2): 100,000 ≤ 3× 100.
+//! - `targets/by_type/<n>`: the same, endpoints subscribed by event type (`t<k>.created`, 10 per
+//!   type) with every store.
+//! - `requests/1000`: `EndpointSet::requests` of one 4 KiB event to 1,000 Standard Webhooks
+//!   endpoints (choose the targets, sign, build 1,000 `http::Request<Bytes>`), beside
+//!   `floor/sign_1000`: 1,000 bare `Signer::sign` calls on the same body, id and timestamp.
+//!   Goal: ≤ 1.15× the floor.
+
+use std::hint::black_box;
+
+use bytes::Bytes;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use pos_webhooks::{
+    Auth, Endpoint, EndpointSet, EventFilter, Message, OutgoingEvent, Scheme, Signer,
+};
+
+const NOW: i64 = 1_700_000_000;
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const PER_KEY: usize = 10;
+
+fn by_store(n: usize) -> (EndpointSet, Vec<String>) {
+    let stores = n / PER_KEY;
+    let mut set = EndpointSet::new();
+    let filter = EventFilter::parse("order.*").expect("pattern");
+    for i in 0..n {
+        let endpoint = Endpoint::builder(&format!("https://m{}.partner.example/", i % stores))
+            .filter(
+                filter
+                    .clone()
+                    .with_stores([format!("store-{}", i % stores)]),
+            )
+            .build()
+            .expect("endpoint");
+        set.create(endpoint);
+    }
+    (set, shuffled(stores, |k| format!("store-{k}")))
+}
+
+fn by_type(n: usize) -> (EndpointSet, Vec<String>) {
+    let types = n / PER_KEY;
+    let mut set = EndpointSet::new();
+    for i in 0..n {
+        let filter = EventFilter::parse(&format!("t{}.created", i % types)).expect("pattern");
+        let endpoint = Endpoint::builder("https://partner.example/")
+            .filter(filter)
+            .build()
+            .expect("endpoint");
+        set.create(endpoint);
+    }
+    (set, shuffled(types, |k| format!("t{k}.created")))
+}
+
+/// `0..n` in a fixed scrambled order (a multiplicative step coprime with `n`).
+fn shuffled(n: usize, name: impl Fn(usize) -> String) -> Vec<String> {
+    let step = (1..n)
+        .rev()
+        .find(|s| gcd(*s * 7 + 1, n) == 1)
+        .map_or(1, |s| s * 7 + 1);
+    (0..n).map(|i| name((i * step) % n)).collect()
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+fn targets(c: &mut Criterion) {
+    let mut group = c.benchmark_group("fanout");
+    for n in [100usize, 100_000] {
+        let (set, stores) = by_store(n);
+        assert_eq!(
+            set.targets("order.success", Some(&stores[0])).count(),
+            PER_KEY
+        );
+        let mut next = 0usize;
+        group.bench_function(BenchmarkId::new("targets/by_store", n), |b| {
+            b.iter(|| {
+                next = (next + 1) % stores.len();
+                set.targets(black_box("order.success"), Some(black_box(&stores[next])))
+                    .count()
+            })
+        });
+        drop(set);
+        let (set, types) = by_type(n);
+        assert_eq!(set.targets(&types[0], None).count(), PER_KEY);
+        let mut next = 0usize;
+        group.bench_function(BenchmarkId::new("targets/by_type", n), |b| {
+            b.iter(|| {
+                next = (next + 1) % types.len();
+                set.targets(black_box(&types[next]), None).count()
+            })
+        });
+    }
+
+    let mut set = EndpointSet::new();
+    for i in 0..1000 {
+        set.create(
+            Endpoint::builder(&format!("https://m{i}.partner.example/hooks"))
+                .auth(Auth::Signature {
+                    scheme: Scheme::Standard,
+                    secrets: vec![SECRET.into()],
+                })
+                .build()
+                .expect("endpoint"),
+        );
+    }
+    let body = Bytes::from(vec![b'x'; 4096]);
+    let event = OutgoingEvent::new("order.success", body.clone());
+    let signer = Signer::new(Scheme::Standard, [SECRET]).expect("signer");
+    let id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+    assert_eq!(set.requests(&event, NOW, id).len(), 1000);
+    group.throughput(Throughput::Elements(1000));
+    group.bench_function("floor/sign_1000", |b| {
+        b.iter(|| {
+            for _ in 0..1000 {
+                black_box(
+                    signer
+                        .sign(&Message::new(black_box(&body)).id(id).timestamp(NOW))
+                        .expect("sign"),
+                );
+            }
+        })
+    });
+    group.bench_function("requests/1000", |b| {
+        b.iter(|| set.requests(black_box(&event), NOW, id))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, targets);
+criterion_main!(benches);
