@@ -167,7 +167,9 @@ pub mod endpoint {
 }
 pub use emit::{AllowHttp, DestinationError, DestinationPolicy};
 pub use event::EventType;
-pub use filter::{EventFilter, FilterError, StoreScope};
+pub use filter::{
+    EventFilter, FilterError, MAX_ALTERNATIVES, MAX_NAME_BYTES, MAX_PATTERN_BYTES, StoreScope,
+};
 pub use money::{Decimal, DecimalError, MAX_SCALE, Money, MoneyForm, Rounding};
 pub use parse::{ParseError, ParseErrorKind, parse_json};
 #[cfg(feature = "mipos")]
@@ -179,9 +181,9 @@ pub use receive::{
 pub use values::{Flag, IntOrText};
 
 pub use signature::{
-    Algorithm, ConfigError, DEFAULT_TOLERANCE_SECS, HeaderSource, KeyRule, Message, Scheme, Secret,
-    SecretError, SignError, Signed, Signer, SignerBuilder, UnknownScheme, Verification, Verified,
-    Verifier, VerifierBuilder, VerifyError, WHSEC_PREFIX, header,
+    Algorithm, ConfigError, DEFAULT_TOLERANCE_SECS, HeaderSource, KeyRule, MAX_MESSAGE_ID_BYTES,
+    Message, Scheme, Secret, SecretError, SignError, Signed, Signer, SignerBuilder, UnknownScheme,
+    Verification, Verified, Verifier, VerifierBuilder, VerifyError, WHSEC_PREFIX, header,
 };
 
 /// The README's code blocks, compiled and run as doctests (they use every vendor).

@@ -533,3 +533,27 @@ fn endpoint_holders_print_no_canary() {
         }
     }
 }
+
+/// `Signed` (issue 11 item 1): for every scheme its `Debug` never shows the secret, Linga's
+/// token included, and the token's header is marked sensitive wherever it is inserted.
+#[test]
+fn signed_headers_never_print_a_secret() {
+    for scheme in Scheme::ALL {
+        let signed = signer(scheme, &[secret(scheme)])
+            .sign(&Message::new(b"{}").id("msg_1").timestamp(1_700_000_000))
+            .unwrap();
+        assert_clean(scheme, "Signed debug", &format!("{signed:?}"));
+        let mut map = HeaderMap::new();
+        signed.insert_into(&mut map).unwrap();
+        assert_clean(scheme, "HeaderMap debug", &format!("{map:?}"));
+        let mut request = http::Request::post("https://partner.example/")
+            .body(Bytes::from_static(b"{}"))
+            .unwrap();
+        signed.apply_to(&mut request).unwrap();
+        assert_clean(scheme, "request debug", &format!("{request:?}"));
+        if scheme == Scheme::Linga {
+            assert!(request.headers()["x-api-key"].is_sensitive());
+            assert_eq!(request.headers()["x-api-key"], secret(scheme));
+        }
+    }
+}

@@ -89,7 +89,12 @@ impl Common {
         if self.secrets.is_empty() {
             return Err(ConfigError::NoSecrets);
         }
-        if self.scheme == Scheme::Square && self.notification_url.is_none() {
+        if self.scheme == Scheme::Square
+            && self
+                .notification_url
+                .as_deref()
+                .is_none_or(|url| url.trim().is_empty())
+        {
             return Err(ConfigError::MissingNotificationUrl);
         }
         if self.scheme == Scheme::Linga && self.header_name.is_none() {

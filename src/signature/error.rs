@@ -11,6 +11,10 @@ pub enum SecretError {
     /// The secret (or, for Standard Webhooks, the text after `whsec_`) is empty.
     #[error("secret is empty")]
     Empty,
+    /// An HMAC secret made only of spaces, tabs, line breaks and NUL bytes (an empty value
+    /// padded by a config file or a buffer; for Standard Webhooks, the decoded key).
+    #[error("secret is only whitespace or nul bytes")]
+    Blank,
     /// A Standard Webhooks secret whose text after `whsec_` is not valid base64.
     #[error("secret is not valid base64 after the whsec_ prefix")]
     NotBase64,
@@ -50,7 +54,8 @@ pub enum ConfigError {
         /// The scheme being configured.
         scheme: Scheme,
     },
-    /// Square signs the notification URL: it must be configured.
+    /// Square signs the notification URL: it must be configured, and not empty (Square's SDKs
+    /// refuse an empty one too: every webhook would then fail as a mismatch).
     #[error("scheme square needs the notification url")]
     MissingNotificationUrl,
     /// Linga's token travels in a header whose name the partner chose: it must be configured.

@@ -21,4 +21,4 @@ pub use scheme::{
 };
 pub use secret::Secret;
 pub use sign::{Message, Signed, Signer, SignerBuilder};
-pub use verify::{Verification, Verified, Verifier, VerifierBuilder};
+pub use verify::{MAX_MESSAGE_ID_BYTES, Verification, Verified, Verifier, VerifierBuilder};

@@ -315,9 +315,69 @@ impl serde::Serialize for Scheme {
     }
 }
 
+/// Reads a scheme name. Errors never quote what was given: a misplaced secret (a pasted key
+/// in the `scheme` field) must not end up in a log line.
 impl<'de> serde::Deserialize<'de> for Scheme {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Scheme, D::Error> {
-        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        name.parse().map_err(serde::de::Error::custom)
+        deserializer.deserialize_any(SchemeVisitor)
+    }
+}
+
+struct SchemeVisitor;
+
+const EXPECTED_SCHEME: &str = "a scheme name (one of revel, mipos, linga, ordergroove, standard, stripe, github, shopify, square)";
+
+impl SchemeVisitor {
+    fn refuse<E: serde::de::Error>(what: &str) -> E {
+        E::custom(format_args!(
+            "invalid scheme: {what}, expected {EXPECTED_SCHEME}"
+        ))
+    }
+}
+
+impl serde::de::Visitor<'_> for SchemeVisitor {
+    type Value = Scheme;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(EXPECTED_SCHEME)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Scheme, E> {
+        name.parse()
+            .map_err(|_| Self::refuse("unknown scheme name (not repeated here)"))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Scheme, E> {
+        Err(Self::refuse("a boolean"))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Scheme, E> {
+        Err(Self::refuse("a number"))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Scheme, E> {
+        Err(Self::refuse("a number"))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<Scheme, E> {
+        Err(Self::refuse("a number"))
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<Scheme, E> {
+        Err(Self::refuse("a number"))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Scheme, E> {
+        Err(Self::refuse("a number"))
+    }
+
+    fn visit_char<E: serde::de::Error>(self, _: char) -> Result<Scheme, E> {
+        Err(Self::refuse("unknown scheme name (not repeated here)"))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, name: &[u8]) -> Result<Scheme, E> {
+        core::str::from_utf8(name)
+            .map_err(|_| Self::refuse("bytes that are not utf-8"))
+            .and_then(|name| self.visit_str(name))
     }
 }

@@ -3,10 +3,11 @@
 use core::fmt;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
-use sha2::Sha256;
+use sha2::{Digest as _, Sha256};
 
 use super::error::SecretError;
 use super::scheme::{KeyRule, Scheme, WHSEC_PREFIX};
@@ -16,8 +17,39 @@ use super::scheme::{KeyRule, Scheme, WHSEC_PREFIX};
 pub(crate) enum Keyed {
     Sha1(Hmac<Sha1>),
     Sha256(Hmac<Sha256>),
-    /// Linga: the token itself is compared; nothing is keyed.
-    Token,
+    /// Linga: nothing is keyed; the SHA-256 of the token is compared with the SHA-256 of the
+    /// received value, so the comparison takes the same time whatever the lengths.
+    Token([u8; MAX_TAG]),
+}
+
+/// Standard Webhooks secrets: base64 with or without its `=` padding, as the Svix and
+/// standardwebhooks SDKs accept.
+const WHSEC_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// SHA-256 of a token (Linga), for comparisons whose time does not depend on its length.
+pub(crate) fn token_digest(token: &[u8]) -> [u8; MAX_TAG] {
+    Sha256::digest(token).into()
+}
+
+/// Constant-time equality of two tags (zero-padded to [`MAX_TAG`]): every byte is folded
+/// into one accumulator, which is hidden from the optimiser before the single branch.
+pub(crate) fn tags_equal(a: &[u8; MAX_TAG], b: &[u8; MAX_TAG]) -> bool {
+    let mut diff = 0u8;
+    for (x, y) in a.iter().zip(b) {
+        diff |= x ^ y;
+    }
+    core::hint::black_box(diff) == 0
+}
+
+/// A key made only of spaces, tabs, line breaks and NUL bytes (`"   "`, `"\0\0"`): an
+/// empty value padded by a config file or a buffer, never a secret. (Other control bytes are
+/// left alone: RFC 2202's test key is twenty form feeds.)
+fn is_blank(key: &[u8]) -> bool {
+    key.iter()
+        .all(|b| matches!(b, 0 | b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 /// The longest tag any scheme produces (HMAC-SHA256).
@@ -59,7 +91,7 @@ impl Keyed {
                 let bytes = mac.finalize().into_bytes();
                 copy_tag(&mut out, &bytes);
             }
-            Keyed::Token => {}
+            Keyed::Token(_) => {}
         }
         out
     }
@@ -99,8 +131,18 @@ pub struct Secret {
 impl Secret {
     /// Builds a secret from its text with `scheme`'s key rule.
     ///
-    /// Errors: an empty secret; for Standard Webhooks, text after `whsec_` that is not base64;
-    /// for Linga, a token that cannot travel in an HTTP header.
+    /// Errors: an empty secret; an HMAC key made only of whitespace or NUL bytes (for
+    /// Standard Webhooks, once decoded); for Standard Webhooks, text after `whsec_` that is not
+    /// base64 (padded or not, as the Svix SDKs accept); for Linga, a token that cannot travel
+    /// in an HTTP header.
+    ///
+    /// ```
+    /// use pos_webhooks::{Scheme, Secret, SecretError};
+    /// assert_eq!(Secret::new(Scheme::Github, "   ").unwrap_err(), SecretError::Blank);
+    /// assert_eq!(Secret::new(Scheme::Revel, "\0\0").unwrap_err(), SecretError::Blank);
+    /// // Unpadded base64 after whsec_ is the same key as the padded form.
+    /// assert!(Secret::new(Scheme::Standard, "whsec_AAECAwQFBgcICQoLDA0ODw").is_ok());
+    /// ```
     pub fn new(scheme: Scheme, text: &str) -> Result<Secret, SecretError> {
         if text.is_empty() {
             return Err(SecretError::Empty);
@@ -111,11 +153,14 @@ impl Secret {
                 if encoded.is_empty() {
                     return Err(SecretError::Empty);
                 }
-                let key = STANDARD
+                let key = WHSEC_BASE64
                     .decode(encoded)
                     .map_err(|_| SecretError::NotBase64)?;
                 if key.is_empty() {
                     return Err(SecretError::Empty);
+                }
+                if is_blank(&key) {
+                    return Err(SecretError::Blank);
                 }
                 keyed_for(scheme, &key)?
             }
@@ -124,9 +169,14 @@ impl Secret {
                 if http::HeaderValue::from_str(text).is_err() || text.trim_ascii() != text {
                     return Err(SecretError::InvalidToken);
                 }
-                Keyed::Token
+                Keyed::Token(token_digest(text.as_bytes()))
             }
-            _ => keyed_for(scheme, text.as_bytes())?,
+            _ => {
+                if is_blank(text.as_bytes()) {
+                    return Err(SecretError::Blank);
+                }
+                keyed_for(scheme, text.as_bytes())?
+            }
         };
         Ok(Secret {
             scheme,
@@ -156,10 +206,14 @@ impl Secret {
         &self.text
     }
 
-    /// Constant-time comparison of a received token with this secret's text (Linga).
-    pub(crate) fn token_matches(&self, received: &[u8]) -> bool {
-        use subtle::ConstantTimeEq as _;
-        bool::from(self.text.as_bytes().ct_eq(received))
+    /// Whether a received token (given as its [`token_digest`]) is this secret's (Linga).
+    /// Digests of both sides are compared, in constant time: neither the time nor the result
+    /// depends on how long the token is or how much of it matched.
+    pub(crate) fn token_matches(&self, received_digest: &[u8; MAX_TAG]) -> bool {
+        match &self.keyed {
+            Keyed::Token(digest) => tags_equal(digest, received_digest),
+            _ => false,
+        }
     }
 }
 
@@ -172,7 +226,7 @@ fn keyed_for(scheme: Scheme, key: &[u8]) -> Result<Keyed, SecretError> {
         super::Algorithm::HmacSha256 => Hmac::<Sha256>::new_from_slice(key)
             .map(Keyed::Sha256)
             .map_err(|_| SecretError::Unusable),
-        super::Algorithm::None => Ok(Keyed::Token),
+        super::Algorithm::None => Ok(Keyed::Token(token_digest(key))),
     }
 }
 

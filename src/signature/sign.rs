@@ -1,5 +1,7 @@
 //! Signing: the exact headers a receiver of each scheme expects.
 
+use core::fmt;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use http::{HeaderMap, HeaderName, HeaderValue, Request};
@@ -90,7 +92,8 @@ impl<'a> Message<'a> {
         }
     }
 
-    /// The message id (Standard Webhooks' `webhook-id`); it must not contain `.`.
+    /// The message id (Standard Webhooks' `webhook-id`): visible ASCII without `.`, at most
+    /// [`MAX_MESSAGE_ID_BYTES`](crate::MAX_MESSAGE_ID_BYTES) bytes.
     pub const fn id(mut self, id: &'a str) -> Self {
         self.id = Some(id);
         self
@@ -106,7 +109,27 @@ impl<'a> Message<'a> {
 /// The headers that carry a signature: names and values, ready to be inserted.
 ///
 /// All values live in one buffer: signing makes a single allocation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Its `Debug` output shows the header names and the signatures but never Linga's token
+/// (`[redacted]`), and [`Signed::insert_into`] / [`Signed::apply_to`] mark the token's header
+/// value sensitive, so printing the request (or its `HeaderMap`) does not show it either.
+///
+/// ```
+/// use pos_webhooks::{Message, Scheme, Signer};
+/// let signed = Signer::builder(Scheme::Linga)
+///     .header_name("X-Partner-Key")
+///     .secret("tok-very-secret")
+///     .build()
+///     .unwrap()
+///     .sign(&Message::new(b"{}"))
+///     .unwrap();
+/// assert!(!format!("{signed:?}").contains("tok-very-secret"));
+/// let mut map = http::HeaderMap::new();
+/// signed.insert_into(&mut map).unwrap();
+/// assert!(map["x-partner-key"].is_sensitive());
+/// assert!(!format!("{map:?}").contains("tok-very-secret"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
     scheme: Scheme,
     custom_name: Option<HeaderName>,
@@ -175,13 +198,23 @@ impl Signed {
             .unwrap_or_default()
     }
 
-    /// Inserts the headers into `map`, replacing values of the same names.
+    /// Whether header `index` carries a credential (Linga's token) rather than a signature.
+    fn is_credential(&self, index: usize) -> bool {
+        self.scheme == Scheme::Linga && index == 0
+    }
+
+    /// Inserts the headers into `map`, replacing values of the same names (every value of
+    /// them: the map then holds exactly one of each). Linga's token is marked sensitive.
     pub fn insert_into(&self, map: &mut HeaderMap) -> Result<(), SignError> {
         for index in 0..self.count {
             let (Some(name), Some(value)) = (self.header_name(index), self.value(index)) else {
                 continue;
             };
-            let value = HeaderValue::from_str(value).map_err(|_| SignError::InvalidHeaderValue)?;
+            let mut value =
+                HeaderValue::from_str(value).map_err(|_| SignError::InvalidHeaderValue)?;
+            if self.is_credential(index) {
+                value.set_sensitive(true);
+            }
             map.insert(name, value);
         }
         Ok(())
@@ -200,6 +233,34 @@ impl Signed {
     /// ```
     pub fn apply_to<B>(&self, request: &mut Request<B>) -> Result<(), SignError> {
         self.insert_into(request.headers_mut())
+    }
+}
+
+impl fmt::Debug for Signed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Headers<'a>(&'a Signed);
+        impl fmt::Debug for Headers<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let signed = self.0;
+                let mut list = f.debug_map();
+                for index in 0..signed.count {
+                    let (Some(name), Some(value)) = (signed.name(index), signed.value(index))
+                    else {
+                        continue;
+                    };
+                    if signed.is_credential(index) {
+                        list.entry(&name, &format_args!("[redacted]"));
+                    } else {
+                        list.entry(&name, &value);
+                    }
+                }
+                list.finish()
+            }
+        }
+        f.debug_struct("Signed")
+            .field("scheme", &self.scheme)
+            .field("headers", &Headers(self))
+            .finish()
     }
 }
 
@@ -403,6 +464,9 @@ impl Signer {
 fn validate_id(id: &str) -> Result<(), SignError> {
     if id.is_empty() {
         return Err(SignError::InvalidId("empty"));
+    }
+    if id.len() > super::verify::MAX_MESSAGE_ID_BYTES {
+        return Err(SignError::InvalidId("longer than 128 bytes"));
     }
     if id.contains('.') {
         return Err(SignError::InvalidId("contains '.'"));

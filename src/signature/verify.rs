@@ -6,13 +6,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, Request};
-use subtle::ConstantTimeEq as _;
 
 use super::config::{Common, Params};
 use super::error::{ConfigError, VerifyError};
 use super::headers::HeaderSource;
 use super::scheme::{DEFAULT_TOLERANCE_SECS, Scheme};
-use super::secret::Secret;
+use super::secret::{MAX_TAG, Secret, tags_equal, token_digest};
 
 /// Checks that webhooks come from the holder of one of its secrets.
 ///
@@ -53,11 +52,52 @@ pub struct VerifierBuilder {
     accept_base64: bool,
 }
 
+/// The longest Standard Webhooks message id (`webhook-id`) accepted, in bytes. Longer ids are
+/// a malformed header when verifying and an invalid id when signing: the id is kept inline in
+/// [`Verification`] (verifying does not allocate). Svix's ids (`msg_` and 27 characters) use 31.
+pub const MAX_MESSAGE_ID_BYTES: usize = 128;
+
 /// What a successful verification established, without the body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Verification {
     secret_index: usize,
     timestamp: Option<i64>,
+    id: Option<MessageId>,
+}
+
+/// A signed message id, inline: visible ASCII, at most [`MAX_MESSAGE_ID_BYTES`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct MessageId {
+    len: u8,
+    bytes: [u8; MAX_MESSAGE_ID_BYTES],
+}
+
+impl MessageId {
+    /// 1 to [`MAX_MESSAGE_ID_BYTES`] visible ASCII characters, or why not.
+    fn new(raw: &[u8]) -> Result<MessageId, &'static str> {
+        if raw.is_empty() {
+            return Err("empty message id");
+        }
+        if raw.len() > MAX_MESSAGE_ID_BYTES {
+            return Err("message id is longer than 128 bytes");
+        }
+        if !raw.iter().all(u8::is_ascii_graphic) {
+            return Err("message id is not visible ascii");
+        }
+        let mut bytes = [0u8; MAX_MESSAGE_ID_BYTES];
+        if let Some(dst) = bytes.get_mut(..raw.len()) {
+            dst.copy_from_slice(raw);
+        }
+        Ok(MessageId {
+            len: u8::try_from(raw.len()).unwrap_or(0),
+            bytes,
+        })
+    }
+
+    fn as_str(&self) -> &str {
+        let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
+        core::str::from_utf8(bytes).unwrap_or_default()
+    }
 }
 
 impl Verification {
@@ -79,6 +119,34 @@ impl Verification {
     /// The signed timestamp (unix seconds) for timestamped schemes, `None` for the others.
     pub fn timestamp(&self) -> Option<i64> {
         self.timestamp
+    }
+
+    /// The message id that was signed (Standard Webhooks' `webhook-id`, or its `svix-id`
+    /// alias), `None` for schemes that sign no id. De-duplicate on this value, not on a header
+    /// read separately: a request whose id headers disagree or repeat is refused before this.
+    ///
+    /// ```
+    /// use pos_webhooks::{Message, Scheme, Signer, Verifier};
+    /// let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    /// let signed = Signer::new(Scheme::Standard, [secret]).unwrap()
+    ///     .sign(&Message::new(b"{}").id("msg_1").timestamp(1_700_000_000)).unwrap();
+    /// let headers: Vec<(&str, &str)> = signed.headers().collect();
+    /// let ok = Verifier::new(Scheme::Standard, [secret]).unwrap()
+    ///     .verify_parts(&headers, b"{}", 1_700_000_000).unwrap();
+    /// assert_eq!(ok.id(), Some("msg_1"));
+    /// ```
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_ref().map(MessageId::as_str)
+    }
+}
+
+impl core::fmt::Debug for Verification {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Verification")
+            .field("secret_index", &self.secret_index)
+            .field("timestamp", &self.timestamp)
+            .field("id", &self.id())
+            .finish()
     }
 }
 
@@ -109,6 +177,11 @@ impl Verified {
     /// The signed timestamp for timestamped schemes.
     pub fn timestamp(&self) -> Option<i64> {
         self.verification.timestamp
+    }
+
+    /// The signed message id (Standard Webhooks); see [`Verification::id`].
+    pub fn id(&self) -> Option<&str> {
+        self.verification.id()
     }
 
     /// The verification details.
@@ -182,37 +255,118 @@ enum Encoding {
     HexOrBase64,
 }
 
-/// Decodes one signature into `out`, which must have room for the tag.
-fn decode(
-    encoding: Encoding,
-    src: &[u8],
-    tag_len: usize,
-    out: &mut [u8; 64],
-) -> Result<usize, &'static str> {
-    let hex = |out: &mut [u8; 64]| {
+/// A decoded signature, zero-padded to [`MAX_TAG`] like a computed [`Tag`](super::secret::Tag).
+type TagBytes = [u8; MAX_TAG];
+
+/// Decodes one signature of `tag_len` bytes straight into a tag-sized stack array.
+fn decode(encoding: Encoding, src: &[u8], tag_len: usize) -> Result<TagBytes, &'static str> {
+    let hex = || {
         if src.len() != tag_len * 2 {
             return Err("wrong length for a hex signature");
         }
+        let mut out = [0u8; MAX_TAG];
         let dst = out.get_mut(..tag_len).ok_or("wrong length")?;
         hex::decode_to_slice(src, dst).map_err(|_| "not hexadecimal")?;
-        Ok(tag_len)
+        Ok(out)
     };
-    let base64 = |out: &mut [u8; 64]| {
+    let base64 = || {
+        if let Some(out) = base64_canonical(src, tag_len) {
+            return Ok(out);
+        }
         // 4 characters per 3 bytes, padded: anything longer cannot be a tag.
         if src.len() > tag_len.div_ceil(3) * 4 {
             return Err("wrong length for a base64 signature");
         }
-        let n = STANDARD.decode_slice(src, out).map_err(|_| "not base64")?;
+        // Room for the decoder's estimate (3 bytes per 4 characters, rounded up).
+        let mut scratch = [0u8; MAX_TAG + 4];
+        let n = STANDARD
+            .decode_slice(src, &mut scratch)
+            .map_err(|_| "not base64")?;
         if n != tag_len {
             return Err("wrong length for a base64 signature");
         }
-        Ok(n)
+        let mut out = [0u8; MAX_TAG];
+        if let (Some(dst), Some(from)) = (out.get_mut(..n), scratch.get(..n)) {
+            dst.copy_from_slice(from);
+        }
+        Ok(out)
     };
     match encoding {
-        Encoding::Hex => hex(out),
-        Encoding::Base64 => base64(out),
-        Encoding::HexOrBase64 => hex(out).or_else(|_| base64(out)),
+        Encoding::Hex => hex(),
+        Encoding::Base64 => base64(),
+        Encoding::HexOrBase64 => hex().or_else(|_| base64()),
     }
+}
+
+/// The value of each base64 character (standard alphabet), `0xff` for every other byte.
+// Indexing at compile time: an index out of range is a compile error, never a panic.
+#[allow(clippy::indexing_slicing)]
+const BASE64_VALUES: [u8; 256] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut table = [0xffu8; 256];
+    let mut i = 0;
+    while i < alphabet.len() {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// The common case of a base64 signature, decoded in one pass with no scratch buffer: exactly
+/// the canonical padded encoding of `tag_len` bytes (the only form the `base64` crate's
+/// `STANDARD` engine accepts for that length, with the same bytes out). Anything else is
+/// `None` and goes through the engine, which names the problem.
+fn base64_canonical(src: &[u8], tag_len: usize) -> Option<TagBytes> {
+    let full = tag_len / 3;
+    let rest = tag_len % 3;
+    if src.len() != tag_len.div_ceil(3) * 4 || tag_len > MAX_TAG {
+        return None;
+    }
+    let value = |c: &u8| BASE64_VALUES.get(usize::from(*c)).copied().unwrap_or(0xff);
+    let mut out = [0u8; MAX_TAG];
+    let mut bad = 0u8;
+    let (groups, tail) = src.split_at_checked(full * 4)?;
+    for (chunk, dst) in groups.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
+        let mut n = 0u32;
+        for c in chunk {
+            let v = value(c);
+            bad |= v;
+            n = (n << 6) | u32::from(v & 0x3f);
+        }
+        for (i, byte) in dst.iter_mut().enumerate() {
+            // `n` holds 24 bits; the shift picks byte i of 3, from the top.
+            *byte = (n >> (16 - 8 * i)) as u8;
+        }
+    }
+    if bad & 0xc0 != 0 {
+        return None;
+    }
+    let dst = out.get_mut(full * 3..tag_len)?;
+    match (rest, tail) {
+        (0, []) => {}
+        (1, [a, b, b'=', b'=']) => {
+            let (a, b) = (value(a), value(b));
+            // The bits beyond the byte must be zero (canonical), as the engine requires.
+            if (a | b) & 0xc0 != 0 || b & 0x0f != 0 {
+                return None;
+            }
+            if let [x] = dst {
+                *x = (a << 2) | (b >> 4);
+            }
+        }
+        (2, [a, b, c, b'=']) => {
+            let (a, b, c) = (value(a), value(b), value(c));
+            if (a | b | c) & 0xc0 != 0 || c & 0x03 != 0 {
+                return None;
+            }
+            if let [x, y] = dst {
+                *x = (a << 2) | (b >> 4);
+                *y = (b << 4) | (c >> 2);
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
 }
 
 /// `key=value` items of a comma-separated header (Stripe, Ordergroove), whitespace trimmed,
@@ -253,20 +407,10 @@ fn malformed(header: &'static str, reason: &'static str) -> VerifyError {
     }
 }
 
-/// The first of `names` present in `headers`, with the name that was found.
-fn first_header<'h, H: HeaderSource + ?Sized>(
-    headers: &'h H,
-    names: &[Name],
-) -> Result<(&'static str, &'h [u8]), VerifyError> {
-    for name in names {
-        if let Some(value) = get(headers, name) {
-            return Ok((name.text, value));
-        }
-    }
-    Err(missing(names.first().map_or("signature", |n| n.text)))
-}
+/// Why a header that appears twice is refused.
+const REPEATED: &str = "header appears more than once";
 
-/// How many decoded signatures of one header are kept on the stack.
+/// How many signatures of one header are decoded up front, on the stack.
 const DECODED_CACHE: usize = 4;
 
 /// A header name prepared for lookups, with its text for errors.
@@ -282,9 +426,85 @@ const fn name(text: &'static str) -> Name {
     }
 }
 
-/// The value of header `name`, trimmed.
-fn get<'h, H: HeaderSource + ?Sized>(headers: &'h H, name: &Name) -> Option<&'h [u8]> {
-    headers.header_named(&name.header).map(<[u8]>::trim_ascii)
+/// What one lookup found: the first value and whether the header appears more than once.
+type Entry<'h> = Option<(&'h [u8], bool)>;
+
+/// Header lookups of one verification, several names at once.
+trait Find {
+    /// For each of `names`, its first value and whether it repeats.
+    fn find<const K: usize>(&self, names: [&Name; K]) -> [Entry<'_>; K];
+
+    /// The same for a name chosen at run time (Linga's).
+    fn entry(&self, name: &HeaderName) -> Entry<'_>;
+}
+
+/// Any [`HeaderSource`], one [`HeaderSource::header_entry`] per name.
+struct Lookups<'a, H: ?Sized>(&'a H);
+
+impl<H: HeaderSource + ?Sized> Find for Lookups<'_, H> {
+    fn find<const K: usize>(&self, names: [&Name; K]) -> [Entry<'_>; K] {
+        names.map(|name| self.0.header_entry(&name.header))
+    }
+
+    fn entry(&self, name: &HeaderName) -> Entry<'_> {
+        self.0.header_entry(name)
+    }
+}
+
+/// An `http::HeaderMap`, read in one pass over its entries for all the names at once: cheaper
+/// than hashing each name (the map hashes custom names byte by byte), and every repeat seen.
+struct Scan<'a>(&'a HeaderMap);
+
+impl Find for Scan<'_> {
+    fn find<const K: usize>(&self, names: [&Name; K]) -> [Entry<'_>; K] {
+        let mut found: [Entry<'_>; K] = [None; K];
+        for (name, value) in self.0 {
+            let name = name.as_str();
+            for (slot, target) in found.iter_mut().zip(names) {
+                if name == target.text {
+                    *slot = match *slot {
+                        None => Some((value.as_bytes(), false)),
+                        Some((first, _)) => Some((first, true)),
+                    };
+                }
+            }
+        }
+        found
+    }
+
+    fn entry(&self, name: &HeaderName) -> Entry<'_> {
+        self.0.header_entry(name)
+    }
+}
+
+/// The trimmed value of a header found once; a header given more than once is malformed.
+fn once<'h>(entry: Entry<'h>, name: &Name) -> Result<Option<&'h [u8]>, VerifyError> {
+    match entry {
+        None => Ok(None),
+        Some((_, true)) => Err(malformed(name.text, REPEATED)),
+        Some((value, false)) => Ok(Some(value.trim_ascii())),
+    }
+}
+
+/// The value of a required header.
+fn require<'h, F: Find>(headers: &'h F, name: &Name) -> Result<&'h [u8], VerifyError> {
+    let [entry] = headers.find([name]);
+    once(entry, name)?.ok_or_else(|| missing(name.text))
+}
+
+/// A Standard Webhooks header under its `webhook-` name or its `svix-` alias, with the name
+/// found. Both present with different values is malformed: never silently one of them.
+fn aliased<'h>(
+    [main, alias]: &[Name; 2],
+    [main_entry, alias_entry]: [Entry<'h>; 2],
+    differ: &'static str,
+) -> Result<(&'static str, &'h [u8]), VerifyError> {
+    match (once(main_entry, main)?, once(alias_entry, alias)?) {
+        (Some(value), Some(other)) if value != other => Err(malformed(main.text, differ)),
+        (Some(value), _) => Ok((main.text, value)),
+        (None, Some(value)) => Ok((alias.text, value)),
+        (None, None) => Err(missing(main.text)),
+    }
 }
 
 const REVEL: Name = name("x-revel-signature");
@@ -360,6 +580,9 @@ impl Verifier {
 
     /// Verifies a webhook given as an `http` header map and its raw body.
     ///
+    /// A signature header (or Standard Webhooks' id or timestamp) that appears more than once
+    /// is a [`VerifyError::MalformedHeader`]: which one an intermediary keeps is not defined.
+    ///
     /// ```
     /// use bytes::Bytes;
     /// use http::HeaderMap;
@@ -381,7 +604,7 @@ impl Verifier {
         body: Bytes,
         now: i64,
     ) -> Result<Verified, VerifyError> {
-        let verification = self.verify_parts(headers, &body, now)?;
+        let verification = self.verify_with(&Scan(headers), &body, now)?;
         Ok(Verified { body, verification })
     }
 
@@ -402,8 +625,17 @@ impl Verifier {
         body: &[u8],
         now: i64,
     ) -> Result<Verification, VerifyError> {
+        self.verify_with(&Lookups(headers), body, now)
+    }
+
+    fn verify_with<F: Find>(
+        &self,
+        headers: &F,
+        body: &[u8],
+        now: i64,
+    ) -> Result<Verification, VerifyError> {
         let plain = |name: &Name, encoding: Encoding| {
-            let value = get(headers, name).ok_or_else(|| missing(name.text))?;
+            let value = require(headers, name)?;
             self.find_match(name.text, &[body], core::iter::once(value), encoding)
         };
         let index = match self.params.scheme {
@@ -412,7 +644,7 @@ impl Verifier {
             Scheme::Mipos => plain(&MIPOS, Encoding::Hex)?,
             Scheme::Shopify => plain(&SHOPIFY, Encoding::Base64)?,
             Scheme::Square => {
-                let value = get(headers, &SQUARE).ok_or_else(|| missing(SQUARE.text))?;
+                let value = require(headers, &SQUARE)?;
                 let url = self.params.notification_url.as_deref().unwrap_or_default();
                 self.find_match(
                     SQUARE.text,
@@ -422,7 +654,7 @@ impl Verifier {
                 )?
             }
             Scheme::Github => {
-                let value = get(headers, &GITHUB).ok_or_else(|| missing(GITHUB.text))?;
+                let value = require(headers, &GITHUB)?;
                 let hex = value
                     .strip_prefix(b"sha256=")
                     .ok_or_else(|| malformed(GITHUB.text, "missing sha256= prefix"))?;
@@ -438,13 +670,14 @@ impl Verifier {
         Ok(Verification {
             secret_index: index,
             timestamp: None,
+            id: None,
         })
     }
 
     /// Tries every secret against every supported signature; constant-time comparisons.
     ///
-    /// Signatures are decoded once, into a small cache on the stack; a header with more than
-    /// [`DECODED_CACHE`] of them has the rest decoded again for each secret.
+    /// The first [`DECODED_CACHE`] signatures are decoded once, each straight into a
+    /// tag-sized stack array; a header with more has the rest decoded again for each secret.
     fn find_match<'a>(
         &self,
         header: &'static str,
@@ -453,19 +686,20 @@ impl Verifier {
         encoding: Encoding,
     ) -> Result<usize, VerifyError> {
         let tag_len = self.params.scheme.algorithm().tag_len();
-        let mut cache = [[0u8; 64]; DECODED_CACHE];
+        let mut decoded = [[0u8; MAX_TAG]; DECODED_CACHE];
         let mut cached = 0usize;
         let mut supported = 0usize;
         let mut decodable = 0usize;
         let mut first_problem = None;
-        let mut spare = [0u8; 64];
         for candidate in candidates.clone() {
             supported += 1;
-            let slot = cache.get_mut(cached).unwrap_or(&mut spare);
-            match decode(encoding, candidate, tag_len, slot) {
-                Ok(_) => {
+            match decode(encoding, candidate, tag_len) {
+                Ok(tag) => {
                     decodable += 1;
-                    cached = (cached + 1).min(DECODED_CACHE);
+                    if let Some(slot) = decoded.get_mut(cached) {
+                        *slot = tag;
+                        cached += 1;
+                    }
                 }
                 Err(reason) => {
                     first_problem.get_or_insert(reason);
@@ -483,18 +717,17 @@ impl Verifier {
                 reason: first_problem.unwrap_or("undecodable"),
             });
         }
-        let decoded = cache.get(..cached).unwrap_or_default();
+        let decoded = decoded.get(..cached).unwrap_or_default();
         for (index, secret) in self.params.secrets.iter().enumerate() {
             let tag = secret.keyed.tag(parts);
-            let tag = tag.as_slice();
             let mut matched = false;
             for received in decoded {
-                matched |= bool::from(received.get(..tag_len).unwrap_or_default().ct_eq(tag));
+                matched |= tags_equal(received, &tag.bytes);
             }
             if !matched && decodable > cached {
                 for candidate in candidates.clone() {
-                    if let Ok(n) = decode(encoding, candidate, tag_len, &mut spare) {
-                        matched |= bool::from(spare.get(..n).unwrap_or_default().ct_eq(tag));
+                    if let Ok(received) = decode(encoding, candidate, tag_len) {
+                        matched |= tags_equal(&received, &tag.bytes);
                     }
                 }
             }
@@ -527,9 +760,9 @@ impl Verifier {
     }
 
     /// Stripe (`t=`, `v1=`) and Ordergroove (`ts=`, `sig=`): HMAC of `"{ts}.{body}"`.
-    fn verify_kv<H: HeaderSource + ?Sized>(
+    fn verify_kv<F: Find>(
         &self,
-        headers: &H,
+        headers: &F,
         body: &[u8],
         now: i64,
         name: &Name,
@@ -537,7 +770,7 @@ impl Verifier {
         sig_key: &'static [u8],
     ) -> Result<Verification, VerifyError> {
         let header = name.text;
-        let value = get(headers, name).ok_or_else(|| missing(header))?;
+        let value = require(headers, name)?;
         // One pass: the timestamp and the first few signatures, on the stack.
         let mut raw_ts = None;
         let mut signatures: [&[u8]; DECODED_CACHE] = [&[]; DECODED_CACHE];
@@ -583,41 +816,70 @@ impl Verifier {
         Ok(Verification {
             secret_index: index,
             timestamp: Some(timestamp),
+            id: None,
         })
     }
 
     /// Standard Webhooks: HMAC of `"{id}.{ts}.{body}"`, `v1,<base64>` list.
-    fn verify_standard<H: HeaderSource + ?Sized>(
+    ///
+    /// Entries of the list that are not `version,signature` are skipped, as the reference
+    /// implementation does, as long as one `v1` entry is there; a list with no `v1` entry and
+    /// a malformed one is a malformed header.
+    fn verify_standard<F: Find>(
         &self,
-        headers: &H,
+        headers: &F,
         body: &[u8],
         now: i64,
     ) -> Result<Verification, VerifyError> {
-        let (_, id) = first_header(headers, &WEBHOOK_ID)?;
-        let (ts_name, raw_ts) = first_header(headers, &WEBHOOK_TIMESTAMP)?;
-        let (sig_name, signatures) = first_header(headers, &WEBHOOK_SIGNATURE)?;
+        let [id, svix_id, ts, svix_ts, sig, svix_sig] = headers.find([
+            &WEBHOOK_ID[0],
+            &WEBHOOK_ID[1],
+            &WEBHOOK_TIMESTAMP[0],
+            &WEBHOOK_TIMESTAMP[1],
+            &WEBHOOK_SIGNATURE[0],
+            &WEBHOOK_SIGNATURE[1],
+        ]);
+        let (id_name, raw_id) =
+            aliased(&WEBHOOK_ID, [id, svix_id], "webhook-id and svix-id differ")?;
+        let (ts_name, raw_ts) = aliased(
+            &WEBHOOK_TIMESTAMP,
+            [ts, svix_ts],
+            "webhook-timestamp and svix-timestamp differ",
+        )?;
+        let (sig_name, signatures) = aliased(
+            &WEBHOOK_SIGNATURE,
+            [sig, svix_sig],
+            "webhook-signature and svix-signature differ",
+        )?;
+        let id = MessageId::new(raw_id).map_err(|reason| malformed(id_name, reason))?;
         let timestamp = parse_timestamp(raw_ts)
             .ok_or_else(|| malformed(ts_name, "timestamp is not a non-negative integer"))?;
-        // One pass: validate the entries and keep the first few `v1` ones on the stack.
+        // One pass: count the entries and keep the first few `v1` ones on the stack.
         let mut v1: [&[u8]; DECODED_CACHE] = [&[]; DECODED_CACHE];
         let mut count = 0usize;
         let mut entries = 0usize;
+        let mut unversioned = false;
         for entry in signatures.split(|b| *b == b' ').filter(|e| !e.is_empty()) {
             entries += 1;
-            if !entry.contains(&b',') {
-                return Err(malformed(sig_name, "a signature has no version prefix"));
-            }
-            if let Some(signature) = entry.strip_prefix(b"v1,") {
-                if let Some(slot) = v1.get_mut(count) {
-                    *slot = signature;
+            match entry.iter().position(|b| *b == b',') {
+                None => unversioned = true,
+                Some(at) => {
+                    if entry.get(..at) == Some(b"v1") {
+                        if let Some(slot) = v1.get_mut(count) {
+                            *slot = entry.get(at + 1..).unwrap_or_default();
+                        }
+                        count += 1;
+                    }
                 }
-                count += 1;
             }
         }
         if entries == 0 {
             return Err(malformed(sig_name, "no signature"));
         }
-        let parts: [&[u8]; 5] = [id, b".", raw_ts, b".", body];
+        if count == 0 && unversioned {
+            return Err(malformed(sig_name, "a signature has no version prefix"));
+        }
+        let parts: [&[u8]; 5] = [raw_id, b".", raw_ts, b".", body];
         let index = match v1.get(..count) {
             Some(few) => {
                 self.find_match(sig_name, &parts, few.iter().copied(), Encoding::Base64)?
@@ -633,28 +895,35 @@ impl Verifier {
         Ok(Verification {
             secret_index: index,
             timestamp: Some(timestamp),
+            id: Some(id),
         })
     }
 
     /// Linga: a static token, compared in constant time with each configured token.
-    fn verify_token<H: HeaderSource + ?Sized>(
-        &self,
-        headers: &H,
-    ) -> Result<Verification, VerifyError> {
+    ///
+    /// The SHA-256 of the received value is compared with the SHA-256 of each token, so the
+    /// time taken says neither which token was close nor how long the tokens are.
+    fn verify_token<F: Find>(&self, headers: &F) -> Result<Verification, VerifyError> {
         let Some(header_name) = self.params.header_name.as_ref() else {
             return Err(VerifyError::MissingHeader(Cow::Borrowed(
                 "(no header name configured)",
             )));
         };
         let owned_name = || Cow::Owned(header_name.as_str().to_owned());
-        let value = headers
-            .header_named(header_name)
+        let (value, repeated) = headers
+            .entry(header_name)
             .ok_or_else(|| VerifyError::MissingHeader(owned_name()))?;
-        let value = value.trim_ascii();
+        if repeated {
+            return Err(VerifyError::MalformedHeader {
+                header: owned_name(),
+                reason: REPEATED,
+            });
+        }
+        let received = token_digest(value.trim_ascii());
         // Every token is compared, so the time taken does not say which one was close.
         let mut matched = None;
         for (index, secret) in self.params.secrets.iter().enumerate() {
-            if secret.token_matches(value) && matched.is_none() {
+            if secret.token_matches(&received) && matched.is_none() {
                 matched = Some(index);
             }
         }
@@ -662,6 +931,7 @@ impl Verifier {
             Some(index) => Ok(Verification {
                 secret_index: index,
                 timestamp: None,
+                id: None,
             }),
             None => Err(VerifyError::TokenMismatch {
                 header: owned_name(),
@@ -684,6 +954,42 @@ mod tests {
         assert_eq!(parse_timestamp(b"12a"), None);
         assert_eq!(parse_timestamp(b"9223372036854775807"), Some(i64::MAX));
         assert_eq!(parse_timestamp(b"9223372036854775808"), None);
+    }
+
+    /// The one-pass decoder accepts exactly what the `base64` engine accepts for a tag's
+    /// length, with the same bytes, and leaves everything else to it.
+    #[test]
+    fn base64_fast_path_agrees_with_the_engine() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for tag_len in [1usize, 2, 3, 20, 31, 32] {
+            for _ in 0..200 {
+                let tag: Vec<u8> = (0..tag_len).map(|_| next() as u8).collect();
+                let text = STANDARD.encode(&tag);
+                let fast = base64_canonical(text.as_bytes(), tag_len).expect("canonical");
+                assert_eq!(&fast[..tag_len], &tag[..]);
+                assert!(fast[tag_len..].iter().all(|b| *b == 0));
+                // Every one-character change: the fast path says nothing or agrees.
+                for at in 0..text.len() {
+                    for c in [b'A', b'B', b'/', b'=', b'-', b'_', b' ', b'\0', 0xc3] {
+                        let mut bad = text.clone().into_bytes();
+                        bad[at] = c;
+                        if let Some(out) = base64_canonical(&bad, tag_len) {
+                            let mut scratch = [0u8; 64];
+                            let n = STANDARD.decode_slice(&bad, &mut scratch).expect("engine");
+                            assert_eq!(n, tag_len);
+                            assert_eq!(&out[..n], &scratch[..n]);
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(base64_canonical(b"AAAA", 32), None);
     }
 
     #[test]
