@@ -32,7 +32,7 @@ case "$mode" in
     ;;
 esac
 
-targets=(verify parse round_trip filter)
+targets=(verify parse parse_errors round_trip filter)
 case "$mode" in
   fuzz)
     echo "== fuzz/check.sh: cargo fuzz build (${targets[*]})"

@@ -114,13 +114,18 @@
     )
 )]
 
-// The lossless-model machinery, used only by the vendor modules that declare models.
-#[cfg(any(
-    feature = "revel",
-    feature = "mipos",
-    feature = "ordergroove",
-    feature = "flow_retail"
-))]
+// The lossless-model machinery. `Extra` and `JsonValue` are public whatever the features; the
+// rest (`json_object!` and its helpers) serves the vendor modules that declare models, so it is
+// unused when none of them is compiled.
+#[cfg_attr(
+    not(any(
+        feature = "revel",
+        feature = "mipos",
+        feature = "ordergroove",
+        feature = "flow_retail"
+    )),
+    allow(dead_code, unused_macros)
+)]
 #[macro_use]
 mod lossless;
 mod emit;
@@ -170,6 +175,9 @@ pub use event::EventType;
 pub use filter::{
     EventFilter, FilterError, MAX_ALTERNATIVES, MAX_NAME_BYTES, MAX_PATTERN_BYTES, StoreScope,
 };
+#[doc(hidden)]
+pub use lossless::oracle;
+pub use lossless::{Extra, JsonValue};
 pub use money::{Decimal, DecimalError, MAX_SCALE, Money, MoneyForm, Rounding};
 pub use parse::{ParseError, ParseErrorKind, parse_json};
 #[cfg(feature = "mipos")]

@@ -1,13 +1,15 @@
 //! Linga POS Back Office: open, update and close check events.
 //!
 //! Linga publishes no check JSON, so this crate invents no schema: a [`CheckEvent`] is the
-//! verified bytes plus a generic JSON value, enough to route, filter and read fields.
+//! verified bytes plus its JSON value kept exactly ([`JsonValue`](crate::JsonValue)), enough to
+//! route, filter and read fields.
 //! Authenticity is a static token in a partner-chosen header ([`Scheme::Linga`](crate::Scheme)).
 //!
 //! ```
 //! use pos_webhooks::linga::{CheckEvent, CheckEventKind};
 //! let e = CheckEvent::parse(CheckEventKind::Closed, br#"{"checkId":"42","total":12.5}"#.to_vec().into()).unwrap();
-//! assert_eq!(e.get("/checkId").and_then(|v| v.as_str()), Some("42"));
+//! assert_eq!(e.get("/checkId").unwrap().parse::<String>().unwrap(), "42");
+//! assert_eq!(e.get("/total").unwrap().as_str(), "12.5");
 //! assert_eq!(e.kind().event_type(), "order.closed");
 //! ```
 
@@ -70,12 +72,13 @@ impl CheckEventKind {
     }
 }
 
-/// A Linga check event: the body exactly as received and its JSON value.
+/// A Linga check event: the body exactly as received and its JSON value (kept exactly; duplicate
+/// keys are an error).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckEvent {
     kind: CheckEventKind,
     body: Bytes,
-    json: serde_json::Value,
+    json: crate::JsonValue,
 }
 
 impl CheckEvent {
@@ -95,13 +98,13 @@ impl CheckEvent {
         &self.body
     }
 
-    /// The JSON value.
-    pub fn json(&self) -> &serde_json::Value {
+    /// The JSON value, exactly as received.
+    pub fn json(&self) -> &crate::JsonValue {
         &self.json
     }
 
-    /// A field by JSON pointer (`/checkId`, `/items/0/price`).
-    pub fn get(&self, pointer: &str) -> Option<&serde_json::Value> {
+    /// A field by JSON pointer (`/checkId`, `/items/0/price`), exactly as received.
+    pub fn get(&self, pointer: &str) -> Option<crate::JsonValue> {
         self.json.pointer(pointer)
     }
 }

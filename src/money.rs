@@ -256,10 +256,16 @@ impl Decimal {
     }
 
     /// Parses the body of a JSON number or a numeric string: optional sign, digits, optional
-    /// fraction, optional exponent. Never rounds: too many digits is an error.
+    /// fraction, optional exponent. Never rounds: a value that does not fit is an error.
+    ///
+    /// Every spelling of a representable value is accepted: zero with any exponent (`0e999999`),
+    /// trailing zeros beyond [`MAX_SCALE`] that do not change the value
+    /// (`1.00000000000000000000000000000`), exponents with leading zeros (`1e0000001`). The
+    /// scale kept is the one written (`4.860000` has scale 6), brought within `0..=MAX_SCALE`
+    /// when the value allows.
     fn parse_bytes(text: &[u8]) -> Result<Decimal, DecimalError> {
-        let invalid = || DecimalError::Invalid(String::from_utf8_lossy(text).into_owned());
-        let out_of_range = || DecimalError::OutOfRange(String::from_utf8_lossy(text).into_owned());
+        let invalid = || DecimalError::Invalid(quote(text));
+        let out_of_range = || DecimalError::OutOfRange(quote(text));
         let (negative, rest) = match text.split_first() {
             Some((b'-', rest)) => (true, rest),
             Some((b'+', rest)) => (false, rest),
@@ -283,15 +289,64 @@ impl Decimal {
         if int_part.is_empty() && frac_part.is_empty() {
             return Err(invalid());
         }
+        if !int_part.iter().chain(frac_part).all(u8::is_ascii_digit) {
+            return Err(invalid());
+        }
+        // The exponent, with leading zeros dropped; `None` when it has more digits than an i64
+        // holds (only zero is representable then).
+        let exp: Option<i64> = match exponent {
+            None => Some(0),
+            Some(exponent) => {
+                let (exp_negative, digits) = match exponent.split_first() {
+                    Some((b'-', rest)) => (true, rest),
+                    Some((b'+', rest)) => (false, rest),
+                    _ => (false, exponent),
+                };
+                if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                    return Err(invalid());
+                }
+                let start = digits
+                    .iter()
+                    .position(|b| *b != b'0')
+                    .unwrap_or(digits.len());
+                let digits = digits.get(start..).unwrap_or_default();
+                if digits.len() > 17 {
+                    None
+                } else {
+                    let mut exp: i64 = 0;
+                    for b in digits {
+                        exp = exp * 10 + i64::from(b - b'0');
+                    }
+                    Some(if exp_negative { -exp } else { exp })
+                }
+            }
+        };
+        // value = core × 10^(trailing - frac_len + exp), core without leading or trailing zeros.
+        let all = || int_part.iter().chain(frac_part);
+        let total = int_part.len() + frac_part.len();
+        let leading = all().take_while(|b| **b == b'0').count();
+        let trailing = if leading == total {
+            0
+        } else {
+            all().rev().take_while(|b| **b == b'0').count()
+        };
+        let frac_len = i64::try_from(frac_part.len()).map_err(|_| out_of_range())?;
+        if leading == total {
+            // Zero, whatever the exponent: keep the written scale where it fits.
+            let scale = exp
+                .map_or(0, |exp| frac_len.saturating_sub(exp))
+                .clamp(0, i64::from(MAX_SCALE));
+            return Ok(Decimal {
+                mantissa: 0,
+                scale: u32::try_from(scale).unwrap_or(0),
+            });
+        }
+        let exp = exp.ok_or_else(out_of_range)?;
         // Accumulated with its sign, so that every i128 (i128::MIN included) reads back.
-        let mut mantissa: i128 = 0;
-        for b in int_part.iter().chain(frac_part) {
-            let digit = i128::from(
-                b.checked_sub(b'0')
-                    .filter(|d| *d <= 9)
-                    .ok_or_else(invalid)?,
-            );
-            mantissa = mantissa
+        let mut core: i128 = 0;
+        for b in all().skip(leading).take(total - leading - trailing) {
+            let digit = i128::from(b - b'0');
+            core = core
                 .checked_mul(10)
                 .and_then(|m| {
                     if negative {
@@ -302,47 +357,34 @@ impl Decimal {
                 })
                 .ok_or_else(out_of_range)?;
         }
-        let mut scale = i64::try_from(frac_part.len()).map_err(|_| out_of_range())?;
-        if let Some(exponent) = exponent {
-            let (exp_negative, digits) = match exponent.split_first() {
-                Some((b'-', rest)) => (true, rest),
-                Some((b'+', rest)) => (false, rest),
-                _ => (false, exponent),
-            };
-            if digits.is_empty() || digits.len() > 6 {
-                return Err(if digits.is_empty() {
-                    invalid()
-                } else {
-                    out_of_range()
-                });
-            }
-            let mut exp: i64 = 0;
-            for b in digits {
-                let digit = b
-                    .checked_sub(b'0')
-                    .filter(|d| *d <= 9)
-                    .ok_or_else(invalid)?;
-                exp = exp * 10 + i64::from(digit);
-            }
-            scale = if exp_negative {
-                scale + exp
-            } else {
-                scale - exp
-            };
-        }
-        if scale < 0 {
-            let factor = u32::try_from(-scale)
-                .ok()
-                .and_then(pow10)
-                .ok_or_else(out_of_range)?;
-            mantissa = mantissa.checked_mul(factor).ok_or_else(out_of_range)?;
-            scale = 0;
-        }
-        let scale = u32::try_from(scale)
-            .ok()
-            .filter(|s| *s <= MAX_SCALE)
+        let trailing = i64::try_from(trailing).map_err(|_| out_of_range())?;
+        let core_exp = trailing - frac_len + exp;
+        let written_scale = frac_len - exp;
+        let scale = written_scale.clamp(0, i64::from(MAX_SCALE));
+        // mantissa = core × 10^(core_exp + scale); below zero means digits beyond MAX_SCALE.
+        let shift = u32::try_from(core_exp + scale).map_err(|_| out_of_range())?;
+        let mantissa = pow10(shift)
+            .and_then(|f| core.checked_mul(f))
             .ok_or_else(out_of_range)?;
-        Ok(Decimal { mantissa, scale })
+        Ok(Decimal {
+            mantissa,
+            scale: u32::try_from(scale).map_err(|_| out_of_range())?,
+        })
+    }
+}
+
+/// At most the first 40 characters of `text`, for an error message (a 10 MB number must not
+/// make a 10 MB message).
+fn quote(text: &[u8]) -> String {
+    const MAX: usize = 40;
+    let text = String::from_utf8_lossy(text);
+    match text.char_indices().nth(MAX) {
+        None => text.into_owned(),
+        Some((at, _)) => format!(
+            "{}… ({} bytes)",
+            text.get(..at).unwrap_or_default(),
+            text.len()
+        ),
     }
 }
 

@@ -100,9 +100,31 @@ pub mod event_type {
     /// `item.successfully_placed`.
     pub const ITEM_SUCCESSFULLY_PLACED: EventType =
         EventType::from_static("item.successfully_placed");
+    /// `order.delete`: the order was deleted (its totals are a snapshot from then).
+    pub const ORDER_DELETE: EventType = EventType::from_static("order.delete");
+    /// `order.refresh_one_click_token`: the previous 1-Click token was used.
+    pub const ORDER_REFRESH_ONE_CLICK_TOKEN: EventType =
+        EventType::from_static("order.refresh_one_click_token");
+    /// `subscription.refresh_one_click_token`.
+    pub const SUBSCRIPTION_REFRESH_ONE_CLICK_TOKEN: EventType =
+        EventType::from_static("subscription.refresh_one_click_token");
+    /// `subscriber.subscriptions_created`.
+    pub const SUBSCRIBER_SUBSCRIPTIONS_CREATED: EventType =
+        EventType::from_static("subscriber.subscriptions_created");
+    /// `item.change_order`.
+    pub const ITEM_CHANGE_ORDER: EventType = EventType::from_static("item.change_order");
+    /// `item.out_of_stock`.
+    pub const ITEM_OUT_OF_STOCK: EventType = EventType::from_static("item.out_of_stock");
+    /// `workflow.send_communication` (object type `workflow`).
+    pub const WORKFLOW_SEND_COMMUNICATION: EventType =
+        EventType::from_static("workflow.send_communication");
+    /// `entitlement.entitlements_granted` (object type `entitlement`). The `entitlement.*`
+    /// family: match it with the pattern `entitlement.*`.
+    pub const ENTITLEMENT_ENTITLEMENTS_GRANTED: EventType =
+        EventType::from_static("entitlement.entitlements_granted");
 
     /// Every event type Ordergroove documents.
-    pub const ALL: [EventType; 32] = [
+    pub const ALL: [EventType; 40] = [
         SUBSCRIBER_CREATE,
         SUBSCRIBER_CANCEL,
         SUBSCRIPTION_CREATE,
@@ -135,6 +157,14 @@ pub mod event_type {
         ITEM_ITEM_SUBSCRIBE,
         ITEM_UPDATE_PRICE,
         ITEM_SUCCESSFULLY_PLACED,
+        ORDER_DELETE,
+        ORDER_REFRESH_ONE_CLICK_TOKEN,
+        SUBSCRIPTION_REFRESH_ONE_CLICK_TOKEN,
+        SUBSCRIBER_SUBSCRIPTIONS_CREATED,
+        ITEM_CHANGE_ORDER,
+        ITEM_OUT_OF_STOCK,
+        WORKFLOW_SEND_COMMUNICATION,
+        ENTITLEMENT_ENTITLEMENTS_GRANTED,
     ];
 }
 
@@ -150,9 +180,9 @@ json_object! {
         /// The object the event is about.
         "data" => data: Data,
         /// Context of the event, as sent.
-        "context" => context: serde_json::Value,
+        "context" => context: crate::JsonValue,
         /// The extended payload (customer, orders, items, ...), as sent.
-        "snapshot" => snapshot: serde_json::Value,
+        "snapshot" => snapshot: crate::JsonValue,
     }
 }
 
@@ -173,10 +203,16 @@ json_object! {
     pub struct Data {
         /// The object, typed by its `type`.
         "object" => object: Object,
+        /// Context of the event, when sent inside `data`, as received.
+        "context" => context: crate::JsonValue,
+        /// The extended payload, when sent inside `data`, as received.
+        "snapshot" => snapshot: crate::JsonValue,
     }
 }
 
-/// `data.object`, typed by its `type` field; an unknown type is kept as JSON.
+/// `data.object`, typed by its `type` field, matched without regard to case (the docs' tables
+/// write `"Order"`, their examples `"order"`); the model keeps the text received. An unknown
+/// type is kept as JSON, exactly.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Object {
@@ -188,8 +224,12 @@ pub enum Object {
     Order(Box<Order>),
     /// `"type": "item"`.
     Item(Box<Item>),
+    /// `"type": "workflow"`.
+    Workflow(Box<Workflow>),
+    /// `"type": "entitlement"`.
+    Entitlement(Box<Entitlement>),
     /// Any other type, as received.
-    Other(serde_json::Value),
+    Other(crate::JsonValue),
 }
 
 #[derive(Deserialize)]
@@ -204,12 +244,21 @@ impl<'de> Deserialize<'de> for Object {
         let text = raw.get();
         let peek: TypeOnly = serde_json::from_str(text).map_err(de::Error::custom)?;
         let typed = |kind: &str| -> Result<Object, serde_json::Error> {
-            Ok(match kind {
-                "subscriber" => Object::Subscriber(Box::new(serde_json::from_str(text)?)),
-                "subscription" => Object::Subscription(Box::new(serde_json::from_str(text)?)),
-                "order" => Object::Order(Box::new(serde_json::from_str(text)?)),
-                "item" => Object::Item(Box::new(serde_json::from_str(text)?)),
-                _ => Object::Other(serde_json::from_str(text)?),
+            let is = |name: &str| kind.eq_ignore_ascii_case(name);
+            Ok(if is("subscriber") {
+                Object::Subscriber(Box::new(serde_json::from_str(text)?))
+            } else if is("subscription") {
+                Object::Subscription(Box::new(serde_json::from_str(text)?))
+            } else if is("order") {
+                Object::Order(Box::new(serde_json::from_str(text)?))
+            } else if is("item") {
+                Object::Item(Box::new(serde_json::from_str(text)?))
+            } else if is("workflow") {
+                Object::Workflow(Box::new(serde_json::from_str(text)?))
+            } else if is("entitlement") {
+                Object::Entitlement(Box::new(serde_json::from_str(text)?))
+            } else {
+                Object::Other(serde_json::from_str(text)?)
             })
         };
         typed(peek.kind.as_deref().unwrap_or_default())
@@ -224,6 +273,8 @@ impl Serialize for Object {
             Object::Subscription(o) => o.serialize(serializer),
             Object::Order(o) => o.serialize(serializer),
             Object::Item(o) => o.serialize(serializer),
+            Object::Workflow(o) => o.serialize(serializer),
+            Object::Entitlement(o) => o.serialize(serializer),
             Object::Other(v) => v.serialize(serializer),
         }
     }
@@ -261,11 +312,14 @@ json_object! {
         /// Last updated, epoch seconds.
         "last_updated" => last_updated: IntOrText,
         /// Merchant data.
-        "extra_data" => extra_data: serde_json::Value,
+        "extra_data" => extra_data: crate::JsonValue,
         /// Locale code.
         "locale" => locale: i64,
         /// Locale, readable.
         "locale_display" => locale_display: String,
+        /// The subscriber's subscriptions (on `subscriber.subscriptions_created`), as received;
+        /// read one with [`JsonValue::parse`](crate::JsonValue::parse) into a [`Subscription`].
+        "subscriptions" => subscriptions: Vec<crate::JsonValue>,
     }
 }
 
@@ -283,9 +337,9 @@ json_object! {
         /// Product (SKU).
         "product" => product: String,
         /// Components of a bundle.
-        "components" => components: Vec<serde_json::Value>,
+        "components" => components: Vec<crate::JsonValue>,
         /// Merchant data.
-        "extra_data" => extra_data: serde_json::Value,
+        "extra_data" => extra_data: crate::JsonValue,
         /// Quantity.
         "quantity" => quantity: i64,
         /// Price override, exact.
@@ -305,7 +359,7 @@ json_object! {
         /// Why it was cancelled.
         "cancel_reason" => cancel_reason: String,
         /// Cancel reason code.
-        "cancel_reason_code" => cancel_reason_code: serde_json::Value,
+        "cancel_reason_code" => cancel_reason_code: crate::JsonValue,
         /// Session id.
         "session_id" => session_id: String,
         /// The merchant's order id.
@@ -313,7 +367,7 @@ json_object! {
         /// Whether it is active.
         "live" => live: Flag,
         /// External id.
-        "external_id" => external_id: serde_json::Value,
+        "external_id" => external_id: crate::JsonValue,
         /// Created, epoch seconds.
         "created" => created: IntOrText,
         /// Start date, `YYYY-MM-DD`.
@@ -326,6 +380,27 @@ json_object! {
         "shipping_address" => shipping_address: String,
         /// Updated, epoch seconds.
         "updated" => updated: IntOrText,
+        /// Prepaid information (only when prepaid is enabled): an object holding floats such
+        /// as `"last_renewal_revenue": 100.8`, kept exactly; see [`PrepaidContext`].
+        "prepaid_subscription_context" => prepaid_subscription_context: PrepaidContext,
+        /// 1-Click action token.
+        "one_click_token" => one_click_token: String,
+    }
+}
+
+json_object! {
+    /// A subscription's `prepaid_subscription_context`.
+    pub struct PrepaidContext {
+        /// Prepaid orders left.
+        "prepaid_orders_remaining" => prepaid_orders_remaining: i64,
+        /// Orders per billing.
+        "prepaid_orders_per_billing" => prepaid_orders_per_billing: i64,
+        /// What happens at the end (`autorenew`).
+        "renewal_behavior" => renewal_behavior: String,
+        /// Revenue of the last renewal, exact (the docs show the float `100.8`).
+        "last_renewal_revenue" => last_renewal_revenue: Money,
+        /// The merchant's order id that started the prepaid run (`#3082`).
+        "prepaid_origin_merchant_order_id" => prepaid_origin_merchant_order_id: String,
     }
 }
 
@@ -355,7 +430,7 @@ json_object! {
         /// Total, exact.
         "total" => total: Money,
         /// Merchant data.
-        "extra_data" => extra_data: serde_json::Value,
+        "extra_data" => extra_data: crate::JsonValue,
         /// Count of generic errors.
         "generic_error_count" => generic_error_count: i64,
         /// The merchant's order id.
@@ -374,6 +449,8 @@ json_object! {
         "cancelled" => cancelled: IntOrText,
         /// Created, epoch seconds.
         "created" => created: IntOrText,
+        /// 1-Click action token (on `order.reminder` and `order.refresh_one_click_token`).
+        "one_click_token" => one_click_token: String,
     }
 }
 
@@ -394,6 +471,44 @@ json_object! {
         "order" => order: String,
         /// Subscription public id.
         "subscription" => subscription: String,
+        /// Quantity.
+        "quantity" => quantity: i64,
+        /// Unit price, exact (a money string).
+        "price" => price: Money,
+        /// Total price, exact (a money string).
+        "total_price" => total_price: Money,
+        /// Offer public id.
+        "offer" => offer: String,
+        /// When the item was first placed (`"2021-04-06 10:00:00"`), as sent.
+        "first_placed" => first_placed: String,
+        /// Components of a bundle, as received.
+        "components" => components: Vec<crate::JsonValue>,
+    }
+}
+
+json_object! {
+    /// A workflow object (`workflow.send_communication`).
+    pub struct Workflow {
+        /// `workflow`.
+        "type" => kind: String,
+        /// Merchant public id.
+        "merchant" => merchant: String,
+        /// Public id.
+        "public_id" => public_id: String,
+        /// Customer (merchant user id).
+        "customer" => customer: String,
+    }
+}
+
+json_object! {
+    /// An entitlement object (`entitlement.*` events): the entitlements granted or changed.
+    pub struct Entitlement {
+        /// `entitlement`.
+        "type" => kind: String,
+        /// Merchant public id.
+        "merchant" => merchant: String,
+        /// The entitlements (public id, access type, expiration, ...), as received.
+        "entitlements" => entitlements: Vec<crate::JsonValue>,
     }
 }
 

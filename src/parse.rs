@@ -62,6 +62,16 @@ impl ParseError {
         &self.message
     }
 
+    /// The same error, found inside member `key` (its path gets `key` in front).
+    pub(crate) fn within(mut self, key: &str) -> ParseError {
+        self.path = match self.path.as_str() {
+            "." => key.to_owned(),
+            p if p.starts_with('[') => format!("{key}{p}"),
+            p => format!("{key}.{p}"),
+        };
+        self
+    }
+
     /// An error about the payload as a whole (not from the JSON parser).
     pub(crate) fn data(path: &str, message: impl fmt::Display) -> ParseError {
         ParseError {

@@ -120,10 +120,7 @@ fn other_events() {
     ] {
         let e = RevelEvent::parse(t, f).unwrap();
         assert_eq!(e.event_type(), t);
-        assert_eq!(
-            e.to_json().unwrap(),
-            serde_json::from_slice::<Value>(f).unwrap()
-        );
+        pos_webhooks::oracle::same_json(f, e.to_json().unwrap().as_str().as_bytes()).unwrap();
     }
 }
 

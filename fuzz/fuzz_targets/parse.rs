@@ -1,24 +1,17 @@
-//! Arbitrary bytes into every parser: never panics, errors display, and the helpers on what
-//! parsed (totals, references, dates, money arithmetic) never panic either.
+//! Arbitrary bytes into one parser (chosen by the first byte, see `common.rs`): never panics,
+//! and the helpers on what parsed (totals, references, dates, money arithmetic, accessors of
+//! untyped values) never panic either. The error explainer is the `parse_errors` target's.
 #![no_main]
+
+mod common;
 
 use libfuzzer_sys::fuzz_target;
 use pos_webhooks::linga::{CheckEvent, CheckEventKind};
-use pos_webhooks::revel::{OrderAllInOne, RevelEvent};
+use pos_webhooks::revel::{Customer, ItemAvailability, MenuChanged, OrderAllInOne, Ping, RewardsCard};
 use pos_webhooks::{
-    Decimal, Money, ParseError, Rounding, flow_retail, mipos, ordergroove, parse_json,
+    Decimal, Extra, JsonValue, Money, Rounding, flow_retail, mipos, ordergroove,
 };
-
-const REVEL_EVENT_TYPES: [&str; 8] = [
-    "order.finalized",
-    "customer.created",
-    "customer.updated",
-    "rewardcard.created",
-    "inout.stock",
-    "menu.updated",
-    "ping",
-    "timesheet.created",
-];
+use serde::de::DeserializeOwned;
 
 const ROUNDINGS: [Rounding; 5] = [
     Rounding::Exact,
@@ -27,17 +20,6 @@ const ROUNDINGS: [Rounding; 5] = [
     Rounding::Down,
     Rounding::Up,
 ];
-
-fn error(err: &ParseError) {
-    let _ = (
-        err.to_string(),
-        err.kind(),
-        err.path(),
-        err.line(),
-        err.column(),
-    );
-    let _ = err.message();
-}
 
 fn decimal(d: Decimal) {
     let _ = d.to_string();
@@ -68,7 +50,20 @@ fn money(m: Option<&Money>) {
     }
 }
 
+fn value(v: &JsonValue) {
+    let _ = (v.is_null(), v.as_value(), v.members(), v.elements());
+    let _ = (v.pointer("/0"), v.pointer("/a/b"), v.get::<Money>("price"));
+}
+
+fn extra(e: &Extra) {
+    for (_, v) in e.iter().take(4) {
+        value(v);
+        let _ = v.parse::<Money>().map(|m| money(Some(&m)));
+    }
+}
+
 fn order(o: &OrderAllInOne) {
+    extra(&o.extra);
     if let Some(d) = o.items_total() {
         decimal(d);
     }
@@ -78,15 +73,16 @@ fn order(o: &OrderAllInOne) {
             decimal(d);
         }
         money(item.price.as_ref());
+        let _ = item.reference_discounts_json();
     }
     if let Some(info) = &o.order_info {
+        extra(&info.extra);
         if let Some(text) = &info.gift_reward_data {
-            if let Err(e) = text.decode() {
-                error(&e);
-            }
+            let _ = text.decode().map_err(|e| e.to_string());
         }
+        let _ = info.deleted_discounts_json();
         money(info.final_total.as_ref());
-        if let Some(r) = &info.created_by {
+        for r in [&info.created_by, &info.discount].into_iter().flatten() {
             let _ = (r.id(), r.resource(), r.to_string());
         }
         if let Some(t) = &info.pickup_time {
@@ -100,63 +96,81 @@ fn order(o: &OrderAllInOne) {
     }
 }
 
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    serde_json::from_slice(body).ok()
+}
+
 fuzz_target!(|data: &[u8]| {
-    for event_type in REVEL_EVENT_TYPES {
-        match RevelEvent::parse(event_type, data) {
-            Ok(event) => {
-                let _ = event.to_json().expect("a parsed event serializes");
-                let _ = event.event_type();
-                if let RevelEvent::OrderFinalized(o) = &event {
-                    order(o);
+    let Some((parser, body)) = common::split(data) else {
+        return;
+    };
+    match parser {
+        0 => {
+            if let Some(o) = parse::<OrderAllInOne>(body) {
+                order(&o);
+            }
+        }
+        1 => {
+            if let Some(c) = parse::<Customer>(body) {
+                extra(&c.extra);
+            }
+        }
+        2 => {
+            if let Some(c) = parse::<RewardsCard>(body) {
+                extra(&c.extra);
+            }
+        }
+        3 => {
+            let _ = parse::<ItemAvailability>(body);
+        }
+        4 => {
+            let _ = parse::<MenuChanged>(body);
+        }
+        5 => {
+            let _ = parse::<Ping>(body);
+        }
+        7 => {
+            if let Some(o) = parse::<mipos::Order>(body) {
+                let _ = (o.store(), o.amount_due(), o.items_total());
+            }
+        }
+        8 => {
+            let _ = parse::<mipos::MenuRequest>(body);
+        }
+        9 => {
+            if let Some(e) = parse::<ordergroove::Envelope>(body) {
+                let _ = e.group();
+                match e.object() {
+                    Some(ordergroove::Object::Order(o)) => money(o.total.as_ref()),
+                    Some(ordergroove::Object::Item(i)) => money(i.total_price.as_ref()),
+                    Some(ordergroove::Object::Other(v)) => value(v),
+                    _ => {}
                 }
             }
-            Err(e) => error(&e),
         }
-    }
-
-    match parse_json::<mipos::Order>(data) {
-        Ok(o) => {
-            let _ = (o.store(), o.amount_due(), o.items_total());
-        }
-        Err(e) => error(&e),
-    }
-    if let Err(e) = parse_json::<mipos::MenuRequest>(data) {
-        error(&e);
-    }
-
-    match parse_json::<ordergroove::Envelope>(data) {
-        Ok(e) => {
-            let _ = (e.group(), e.object());
-            if let Some(ordergroove::Object::Order(o)) = e.object() {
-                money(o.total.as_ref());
-            }
-        }
-        Err(e) => error(&e),
-    }
-
-    match parse_json::<flow_retail::Envelope>(data) {
-        Ok(e) => {
-            if let Some(action) = &e.action {
-                let dotted = action.dotted();
-                let _ = (action.is_known(), action.as_str(), action.to_string());
-                let back = flow_retail::Action::from_dotted(&dotted);
-                if action.is_known() {
-                    assert_eq!(&back, action);
+        10 => {
+            if let Some(e) = parse::<flow_retail::Envelope>(body) {
+                if let Some(action) = &e.action {
+                    let dotted = action.dotted();
+                    let _ = (action.is_known(), action.as_str(), action.to_string());
+                    let back = flow_retail::Action::from_dotted(&dotted);
+                    if action.is_known() {
+                        assert_eq!(&back, action);
+                    }
                 }
             }
         }
-        Err(e) => error(&e),
-    }
-
-    match CheckEvent::parse(CheckEventKind::Updated, bytes::Bytes::copy_from_slice(data)) {
-        Ok(e) => {
-            assert_eq!(e.body().as_ref(), data);
-            let _ = (
-                e.get("/checkId"),
-                e.get("/items/0/price"),
-                e.kind().event_type(),
-            );
+        11 => {
+            if let Ok(e) = CheckEvent::parse(CheckEventKind::Updated, bytes::Bytes::copy_from_slice(body)) {
+                assert_eq!(e.body().as_ref(), body);
+                let _ = (e.get("/checkId"), e.get("/items/0/price"), e.kind().event_type());
+            }
         }
-        Err(e) => error(&e),
+        // 6 (an unknown Revel event) and 12 are both a JsonValue.
+        _ => {
+            if let Some(v) = parse::<JsonValue>(body) {
+                value(&v);
+            }
+        }
     }
 });

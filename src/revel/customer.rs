@@ -23,17 +23,17 @@ json_object! {
         /// Cc exp.
         "cc_exp" => cc_exp: String,
         /// Cc first name.
-        "cc_first_name" => cc_first_name: serde_json::Value,
+        "cc_first_name" => cc_first_name: crate::JsonValue,
         /// Cc last 4 digits.
-        "cc_last_4_digits" => cc_last_4_digits: serde_json::Value,
+        "cc_last_4_digits" => cc_last_4_digits: crate::JsonValue,
         /// Cc last name.
-        "cc_last_name" => cc_last_name: serde_json::Value,
+        "cc_last_name" => cc_last_name: crate::JsonValue,
         /// Charge account.
         "charge_account" => charge_account: Flag,
         /// City.
         "city" => city: String,
         /// Company name.
-        "company_name" => company_name: serde_json::Value,
+        "company_name" => company_name: crate::JsonValue,
         /// Contract expiration.
         "contract_expiration" => contract_expiration: String,
         /// Created by.
@@ -55,13 +55,13 @@ json_object! {
         /// Custom  7.
         "custom__7" => custom_7: String,
         /// Customer groups.
-        "customer_groups" => customer_groups: Vec<serde_json::Value>,
+        "customer_groups" => customer_groups: Vec<crate::JsonValue>,
         /// Customer xt uuid.
-        "customer_xt_uuid" => customer_xt_uuid: serde_json::Value,
+        "customer_xt_uuid" => customer_xt_uuid: crate::JsonValue,
         /// Deleted.
         "deleted" => deleted: Flag,
         /// Discount.
-        "discount" => discount: serde_json::Value,
+        "discount" => discount: crate::JsonValue,
         /// Email.
         "email" => email: String,
         /// Email opt in.
@@ -69,7 +69,7 @@ json_object! {
         /// Exp date.
         "exp_date" => exp_date: String,
         /// Expensify account.
-        "expensify_account" => expensify_account: serde_json::Value,
+        "expensify_account" => expensify_account: crate::JsonValue,
         /// First name.
         "first_name" => first_name: String,
         /// Gender.
@@ -79,17 +79,17 @@ json_object! {
         /// Id.
         "id" => id: i64,
         /// Image.
-        "image" => image: serde_json::Value,
+        "image" => image: crate::JsonValue,
         /// Is visitor.
         "is_visitor" => is_visitor: Flag,
         /// Last name.
         "last_name" => last_name: String,
         /// Lic number.
-        "lic_number" => lic_number: serde_json::Value,
+        "lic_number" => lic_number: crate::JsonValue,
         /// Loyalty number.
-        "loyalty_number" => loyalty_number: serde_json::Value,
+        "loyalty_number" => loyalty_number: crate::JsonValue,
         /// Loyalty ref id.
-        "loyalty_ref_id" => loyalty_ref_id: serde_json::Value,
+        "loyalty_ref_id" => loyalty_ref_id: crate::JsonValue,
         /// Notes.
         "notes" => notes: String,
         /// Ok to email.
@@ -101,9 +101,9 @@ json_object! {
         /// Phone opt in.
         "phone_opt_in" => phone_opt_in: Flag,
         /// Picture.
-        "picture" => picture: serde_json::Value,
+        "picture" => picture: crate::JsonValue,
         /// Pin.
-        "pin" => pin: serde_json::Value,
+        "pin" => pin: crate::JsonValue,
         /// Post opt in.
         "post_opt_in" => post_opt_in: Flag,
         /// Ref number.
@@ -113,17 +113,17 @@ json_object! {
         /// Reward card numbers.
         "reward_card_numbers" => reward_card_numbers: Vec<String>,
         /// Source.
-        "source" => source: serde_json::Value,
+        "source" => source: crate::JsonValue,
         /// State.
         "state" => state: String,
         /// Tax exempt.
         "tax_exempt" => tax_exempt: Flag,
         /// Tax location.
-        "tax_location" => tax_location: serde_json::Value,
+        "tax_location" => tax_location: crate::JsonValue,
         /// Third party id.
-        "third_party_id" => third_party_id: serde_json::Value,
+        "third_party_id" => third_party_id: crate::JsonValue,
         /// Title.
-        "title" => title: serde_json::Value,
+        "title" => title: crate::JsonValue,
         /// Total purchases.
         "total_purchases" => total_purchases: Money,
         /// Total visits.
@@ -139,7 +139,7 @@ json_object! {
         /// Uuid.
         "uuid" => uuid: String,
         /// Vehicles.
-        "vehicles" => vehicles: Vec<serde_json::Value>,
+        "vehicles" => vehicles: Vec<crate::JsonValue>,
         /// Version date.
         "version_date" => version_date: RevelDateTime,
         /// Zipcode.
@@ -153,7 +153,7 @@ json_object! {
         /// Active.
         "active" => active: Flag,
         /// Address type.
-        "address_type" => address_type: serde_json::Value,
+        "address_type" => address_type: crate::JsonValue,
         /// City.
         "city" => city: String,
         /// Company name.

@@ -234,8 +234,9 @@ pub struct ItemAvailabilityHeaders {
 }
 
 impl ItemAvailabilityHeaders {
-    /// Reads the three headers from any header source. A non-integer establishment id is an
-    /// error naming the header.
+    /// Reads the three headers from any header source. A header that is not UTF-8 (header
+    /// bytes are never replaced with U+FFFD) or a non-integer establishment id is an error
+    /// naming the header; surrounding spaces are trimmed.
     ///
     /// ```
     /// use pos_webhooks::revel::ItemAvailabilityHeaders;
@@ -245,16 +246,24 @@ impl ItemAvailabilityHeaders {
     ///     ("X-Revel-Establishment-Id", "12"),
     /// ]).unwrap();
     /// assert_eq!(h.establishment_id, Some(12));
+    /// let bad: &[(&str, &[u8])] = &[("X-Revel-Instance", b"caf\xe9")];
+    /// let err = ItemAvailabilityHeaders::from_headers(bad).unwrap_err();
+    /// assert_eq!(err.path(), "X-Revel-Instance");
     /// ```
     pub fn from_headers<H: crate::HeaderSource + ?Sized>(
         headers: &H,
     ) -> Result<ItemAvailabilityHeaders, ParseError> {
-        let text = |name: &str| {
+        let text = |name: &str, display: &str| -> Result<Option<String>, ParseError> {
             headers
                 .header(name)
-                .map(|v| String::from_utf8_lossy(v).trim().to_owned())
+                .map(|v| {
+                    core::str::from_utf8(v)
+                        .map(|s| s.trim().to_owned())
+                        .map_err(|_| ParseError::data(display, "not valid UTF-8"))
+                })
+                .transpose()
         };
-        let establishment_id = match text("x-revel-establishment-id") {
+        let establishment_id = match text("x-revel-establishment-id", "X-Revel-Establishment-Id")? {
             None => None,
             Some(v) => Some(
                 v.parse()
@@ -262,8 +271,8 @@ impl ItemAvailabilityHeaders {
             ),
         };
         Ok(ItemAvailabilityHeaders {
-            instance: text("x-revel-instance"),
-            event_type: text("x-revel-event-type"),
+            instance: text("x-revel-instance", "X-Revel-Instance")?,
+            event_type: text("x-revel-event-type", "X-Revel-Event-Type")?,
             establishment_id,
         })
     }
@@ -307,8 +316,8 @@ pub enum RevelEvent {
     Other {
         /// The event type header value.
         event_type: String,
-        /// The body.
-        body: serde_json::Value,
+        /// The body, exactly as received.
+        body: crate::JsonValue,
     },
 }
 
@@ -344,19 +353,20 @@ impl RevelEvent {
         }
     }
 
-    /// The payload re-serialized from the typed model.
-    pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
-        match self {
-            RevelEvent::OrderFinalized(m) => serde_json::to_value(m),
-            RevelEvent::CustomerCreated(m) | RevelEvent::CustomerUpdated(m) => {
-                serde_json::to_value(m)
-            }
-            RevelEvent::RewardCardCreated(m) => serde_json::to_value(m),
-            RevelEvent::InOutStock(m) => serde_json::to_value(m),
-            RevelEvent::MenuUpdated(m) => serde_json::to_value(m),
-            RevelEvent::Ping(m) => serde_json::to_value(m),
-            RevelEvent::Other { body, .. } => Ok(body.clone()),
-        }
+    /// The payload re-serialized from the typed model, exactly (untyped values and unknown
+    /// fields as received).
+    pub fn to_json(&self) -> Result<crate::JsonValue, serde_json::Error> {
+        use serde_json::value::to_raw_value;
+        let raw = match self {
+            RevelEvent::OrderFinalized(m) => to_raw_value(m),
+            RevelEvent::CustomerCreated(m) | RevelEvent::CustomerUpdated(m) => to_raw_value(m),
+            RevelEvent::RewardCardCreated(m) => to_raw_value(m),
+            RevelEvent::InOutStock(m) => to_raw_value(m),
+            RevelEvent::MenuUpdated(m) => to_raw_value(m),
+            RevelEvent::Ping(m) => to_raw_value(m),
+            RevelEvent::Other { body, .. } => return Ok(body.clone()),
+        }?;
+        Ok(crate::JsonValue::from_raw(raw))
     }
 }
 

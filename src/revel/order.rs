@@ -18,9 +18,9 @@ json_object! {
         /// The history, under the key Revel's prose uses (`orderHistory`).
         "orderHistory" => order_history: Vec<OrderHistory>,
         /// Items of shell combos.
-        "shell_combo_items" => shell_combo_items: Vec<serde_json::Value>,
+        "shell_combo_items" => shell_combo_items: Vec<crate::JsonValue>,
         /// The exchange this order is part of, if any.
-        "order_exchange" => order_exchange: serde_json::Value,
+        "order_exchange" => order_exchange: crate::JsonValue,
     }
 }
 
@@ -104,9 +104,9 @@ json_object! {
         /// Has items.
         "has_items" => has_items: Flag,
         /// Registry data.
-        "registry_data" => registry_data: serde_json::Value,
+        "registry_data" => registry_data: crate::JsonValue,
         /// Exchange discount.
-        "exchange_discount" => exchange_discount: serde_json::Value,
+        "exchange_discount" => exchange_discount: crate::JsonValue,
         /// Loyalty data: JSON inside a string, kept as received; see [`GiftRewardDataText::decode`].
         "gift_reward_data" => gift_reward_data: GiftRewardDataText,
         /// Uuid.
@@ -124,17 +124,18 @@ json_object! {
         /// Sent.
         "sent" => sent: Flag,
         /// Exchanged.
-        "exchanged" => exchanged: serde_json::Value,
+        "exchanged" => exchanged: crate::JsonValue,
         /// Updated by.
         "updated_by" => updated_by: Reference,
         /// Delivery employee.
-        "delivery_employee" => delivery_employee: serde_json::Value,
-        /// Dining option.
+        "delivery_employee" => delivery_employee: crate::JsonValue,
+        /// Dining option: a code of the establishment (values beyond 0–8, such as 113, are
+        /// custom options and stay values).
         "dining_option" => dining_option: i64,
         /// Delivery duration.
-        "delivery_duration" => delivery_duration: serde_json::Value,
+        "delivery_duration" => delivery_duration: crate::JsonValue,
         /// Table owner.
-        "table_owner" => table_owner: serde_json::Value,
+        "table_owner" => table_owner: crate::JsonValue,
         /// Surcharge excluded.
         "surcharge_excluded" => surcharge_excluded: Money,
         /// Discount amount.
@@ -146,12 +147,13 @@ json_object! {
         /// Crc.
         "crc" => crc: i64,
         /// Bills.
-        "bills" => bills: Vec<serde_json::Value>,
+        "bills" => bills: Vec<crate::JsonValue>,
         /// Pos mode.
         "pos_mode" => pos_mode: String,
         /// Is unpaid.
         "is_unpaid" => is_unpaid: Flag,
-        /// Deleted discounts.
+        /// Deleted discounts: JSON inside a string (or `null`), kept as received; see
+        /// [`OrderInfo::deleted_discounts_json`].
         "deleted_discounts" => deleted_discounts: String,
         /// Points added.
         "points_added" => points_added: Money,
@@ -184,17 +186,17 @@ json_object! {
         /// Pickup time.
         "pickup_time" => pickup_time: RevelDateTime,
         /// Reporting id.
-        "reporting_id" => reporting_id: serde_json::Value,
+        "reporting_id" => reporting_id: crate::JsonValue,
         /// Discount nontaxable surcharge included.
         "discount_nontaxable_surcharge_included" => discount_nontaxable_surcharge_included: Money,
-        /// Discount.
-        "discount" => discount: serde_json::Value,
+        /// The discount applied to the order, a reference such as `/resources/Discount/3358/`.
+        "discount" => discount: Reference,
         /// Packages.
-        "packages" => packages: Vec<serde_json::Value>,
+        "packages" => packages: Vec<crate::JsonValue>,
         /// The total the customer paid, exact.
         "final_total" => final_total: Money,
         /// Package.
-        "package" => package: Vec<serde_json::Value>,
+        "package" => package: Vec<crate::JsonValue>,
         /// Is invoice.
         "is_invoice" => is_invoice: Flag,
         /// Delivery clock in.
@@ -216,7 +218,7 @@ json_object! {
         /// Customer birthdate.
         "customer_birthdate" => customer_birthdate: String,
         /// Vehicle.
-        "vehicle" => vehicle: serde_json::Value,
+        "vehicle" => vehicle: crate::JsonValue,
         /// Remaining due.
         "remaining_due" => remaining_due: Money,
         /// Applied taxes.
@@ -226,15 +228,15 @@ json_object! {
         /// Delivery clock out.
         "delivery_clock_out" => delivery_clock_out: RevelDateTime,
         /// Discount rule type.
-        "discount_rule_type" => discount_rule_type: serde_json::Value,
+        "discount_rule_type" => discount_rule_type: crate::JsonValue,
         /// Service charge.
         "service_charge" => service_charge: Money,
         /// Customer.
         "customer" => customer: Reference,
         /// Applied service fee.
-        "applied_service_fee" => applied_service_fee: Vec<serde_json::Value>,
+        "applied_service_fee" => applied_service_fee: Vec<crate::JsonValue>,
         /// Discount taxed.
-        "discount_taxed" => discount_taxed: serde_json::Value,
+        "discount_taxed" => discount_taxed: crate::JsonValue,
         /// Has history.
         "has_history" => has_history: Flag,
         /// Tax.
@@ -252,7 +254,7 @@ json_object! {
         /// Delivery estimated distance.
         "delivery_estimated_distance" => delivery_estimated_distance: Money,
         /// Bill parent.
-        "bill_parent" => bill_parent: serde_json::Value,
+        "bill_parent" => bill_parent: crate::JsonValue,
         /// Establishment.
         "establishment" => establishment: Reference,
         /// Updated date.
@@ -278,7 +280,7 @@ json_object! {
         /// Is readonly.
         "is_readonly" => is_readonly: Flag,
         /// External sync.
-        "external_sync" => external_sync: serde_json::Value,
+        "external_sync" => external_sync: crate::JsonValue,
         /// The PosStation the order was created at (a reference, not a time: see `created_date`).
         "created_at" => created_at: Reference,
         /// Service fee tax.
@@ -287,14 +289,71 @@ json_object! {
         "discount_total_amount" => discount_total_amount: Money,
         /// Crv taxed.
         "crv_taxed" => crv_taxed: Flag,
-        /// Local id.
+        /// Local id: an integer, or text that need not be numeric (`"discount_test_9502102e"`).
         "local_id" => local_id: IntOrText,
         /// Exchanged by.
-        "exchanged_by" => exchanged_by: Vec<serde_json::Value>,
+        "exchanged_by" => exchanged_by: Vec<crate::JsonValue>,
         /// Service fee taxed.
         "service_fee_taxed" => service_fee_taxed: Money,
         /// Resource uri.
         "resource_uri" => resource_uri: Reference,
+        /// Discounts applied to the order, as received.
+        "applied_discounts" => applied_discounts: Vec<crate::JsonValue>,
+        /// The customer's loyalty account.
+        "loyalty_account_id" => loyalty_account_id: IntOrText,
+        /// Pickup details of an online order (an object or `null`), as received.
+        "pickup_data" => pickup_data: crate::JsonValue,
+        /// Running (fiscal) tax number: seen as `0`, `null` and `"18"`.
+        "running_tax_number" => running_tax_number: IntOrText,
+        /// Checksum of the order record.
+        "check_sum" => check_sum: IntOrText,
+        /// Whether the order was deleted.
+        "deleted" => deleted: Flag,
+        /// Version of the order record.
+        "version" => version: IntOrText,
+        /// When the order was last updated.
+        "last_updated_at" => last_updated_at: RevelDateTime,
+        /// Kitchen status code.
+        "kitchen_status" => kitchen_status: i64,
+        /// Delivery address (a reference or an object), as received.
+        "delivery_address" => delivery_address: crate::JsonValue,
+        /// Billing address (a reference or an object), as received.
+        "billing_address" => billing_address: crate::JsonValue,
+        /// Data of a virtual order (an object or `null`), as received.
+        "virtual_data" => virtual_data: crate::JsonValue,
+    }
+}
+
+impl OrderInfo {
+    /// `deleted_discounts` decoded: `Ok(None)` when absent, `null` or empty; an error naming
+    /// the field when the string is not JSON.
+    ///
+    /// ```
+    /// use pos_webhooks::{parse_json, revel::OrderInfo};
+    /// let info: OrderInfo = parse_json(br#"{"deleted_discounts":"[{\"id\":3}]"}"#).unwrap();
+    /// let list = info.deleted_discounts_json().unwrap().unwrap();
+    /// assert_eq!(list.pointer("/0/id").unwrap().as_str(), "3");
+    /// ```
+    pub fn deleted_discounts_json(&self) -> Result<Option<crate::JsonValue>, crate::ParseError> {
+        match self.deleted_discounts.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => crate::JsonValue::from_json(text)
+                .map(Some)
+                .map_err(|e| e.within("deleted_discounts")),
+        }
+    }
+}
+
+impl OrderItem {
+    /// `reference_discounts` decoded (Revel sends the JSON as a string, `'[]'`): `Ok(None)`
+    /// when absent, `null` or empty.
+    pub fn reference_discounts_json(&self) -> Result<Option<crate::JsonValue>, crate::ParseError> {
+        match self.reference_discounts.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => crate::JsonValue::from_json(text)
+                .map(Some)
+                .map_err(|e| e.within("reference_discounts")),
+        }
     }
 }
 
@@ -306,13 +365,13 @@ json_object! {
         /// Is cold.
         "is_cold" => is_cold: Flag,
         /// Commissions.
-        "commissions" => commissions: Vec<serde_json::Value>,
+        "commissions" => commissions: Vec<crate::JsonValue>,
         /// Price to display.
         "price_to_display" => price_to_display: Money,
         /// Exchange discount.
-        "exchange_discount" => exchange_discount: serde_json::Value,
+        "exchange_discount" => exchange_discount: crate::JsonValue,
         /// Parent uuid.
-        "parent_uuid" => parent_uuid: serde_json::Value,
+        "parent_uuid" => parent_uuid: crate::JsonValue,
         /// Uuid.
         "uuid" => uuid: String,
         /// Created by.
@@ -326,7 +385,7 @@ json_object! {
         /// Sent.
         "sent" => sent: Flag,
         /// Exchanged.
-        "exchanged" => exchanged: serde_json::Value,
+        "exchanged" => exchanged: crate::JsonValue,
         /// Updated by.
         "updated_by" => updated_by: Reference,
         /// Start time.
@@ -364,17 +423,17 @@ json_object! {
         /// Deleted.
         "deleted" => deleted: Flag,
         /// Discount.
-        "discount" => discount: serde_json::Value,
+        "discount" => discount: crate::JsonValue,
         /// Tax rate.
         "tax_rate" => tax_rate: Money,
         /// Seat number.
         "seat_number" => seat_number: i64,
         /// Package uuid.
-        "package_uuid" => package_uuid: serde_json::Value,
+        "package_uuid" => package_uuid: crate::JsonValue,
         /// Cup weight.
         "cup_weight" => cup_weight: Money,
         /// Package.
-        "package" => package: serde_json::Value,
+        "package" => package: crate::JsonValue,
         /// Modifier cost.
         "modifier_cost" => modifier_cost: Money,
         /// Initial price.
@@ -408,7 +467,7 @@ json_object! {
         /// Catering delivery date.
         "catering_delivery_date" => catering_delivery_date: RevelDateTime,
         /// Discount taxed.
-        "discount_taxed" => discount_taxed: serde_json::Value,
+        "discount_taxed" => discount_taxed: crate::JsonValue,
         /// Applied taxes.
         "applied_taxes" => applied_taxes: Vec<AppliedTax>,
         /// Is gift.
@@ -416,7 +475,7 @@ json_object! {
         /// Ervc type.
         "ervc_type" => ervc_type: i64,
         /// Discount rule type.
-        "discount_rule_type" => discount_rule_type: serde_json::Value,
+        "discount_rule_type" => discount_rule_type: crate::JsonValue,
         /// Cup qty.
         "cup_qty" => cup_qty: Money,
         /// Modifieritems.
@@ -424,9 +483,9 @@ json_object! {
         /// Split type.
         "split_type" => split_type: i64,
         /// Applied service fee.
-        "applied_service_fee" => applied_service_fee: Vec<serde_json::Value>,
+        "applied_service_fee" => applied_service_fee: Vec<crate::JsonValue>,
         /// Kitchen completed.
-        "kitchen_completed" => kitchen_completed: serde_json::Value,
+        "kitchen_completed" => kitchen_completed: crate::JsonValue,
         /// Date paid.
         "date_paid" => date_paid: RevelDateTime,
         /// Cost.
@@ -442,17 +501,17 @@ json_object! {
         /// Voided date.
         "voided_date" => voided_date: RevelDateTime,
         /// Expedited.
-        "expedited" => expedited: serde_json::Value,
+        "expedited" => expedited: crate::JsonValue,
         /// Id.
         "id" => id: i64,
         /// On hold.
         "on_hold" => on_hold: Flag,
         /// Ingredientitems.
-        "ingredientitems" => ingredientitems: Vec<serde_json::Value>,
+        "ingredientitems" => ingredientitems: Vec<crate::JsonValue>,
         /// Bill parent.
-        "bill_parent" => bill_parent: serde_json::Value,
+        "bill_parent" => bill_parent: crate::JsonValue,
         /// Service provider.
-        "service_provider" => service_provider: serde_json::Value,
+        "service_provider" => service_provider: crate::JsonValue,
         /// Split with seat.
         "split_with_seat" => split_with_seat: i64,
         /// Updated date.
@@ -460,7 +519,7 @@ json_object! {
         /// The product (a reference such as `/resources/Product/5/`).
         "product" => product: Reference,
         /// Void ref uuid.
-        "void_ref_uuid" => void_ref_uuid: serde_json::Value,
+        "void_ref_uuid" => void_ref_uuid: crate::JsonValue,
         /// Combo used.
         "combo_used" => combo_used: Reference,
         /// Dining option.
@@ -488,7 +547,24 @@ json_object! {
         /// Resource uri.
         "resource_uri" => resource_uri: Reference,
         /// Devices.
-        "devices" => devices: serde_json::Value,
+        "devices" => devices: crate::JsonValue,
+        /// Discounts applied to the item, as received.
+        "applied_discounts" => applied_discounts: Vec<crate::JsonValue>,
+        /// Item type code (`0` for a product).
+        "item_type" => item_type: i64,
+        /// Combo type code.
+        "combo_type" => combo_type: i64,
+        /// The dynamic combo this item is part of (`null` when none), as received.
+        "dynamic_combo" => dynamic_combo: crate::JsonValue,
+        /// Whether discounts skip this item.
+        "exclude_from_discounts" => exclude_from_discounts: Flag,
+        /// Reference discounts: JSON inside a string (`"[]"`), kept as received; see
+        /// [`OrderItem::reference_discounts_json`].
+        "reference_discounts" => reference_discounts: String,
+        /// Fuel pump number.
+        "pump_number" => pump_number: i64,
+        /// The appointment this item books (`null` when none), as received.
+        "appointment" => appointment: crate::JsonValue,
     }
 }
 
@@ -508,13 +584,13 @@ json_object! {
         /// Tax rate.
         "tax_rate" => tax_rate: Money,
         /// Tax table.
-        "tax_table" => tax_table: serde_json::Value,
+        "tax_table" => tax_table: crate::JsonValue,
         /// Local tax id.
         "local_tax_id" => local_tax_id: i64,
         /// Order.
         "order" => order: Reference,
         /// Dining options.
-        "dining_options" => dining_options: serde_json::Value,
+        "dining_options" => dining_options: crate::JsonValue,
         /// Resource uri.
         "resource_uri" => resource_uri: Reference,
         /// Tax amount.
@@ -523,6 +599,16 @@ json_object! {
         "actual_tax_rate" => actual_tax_rate: Money,
         /// Order item.
         "order_item" => order_item: Reference,
+        /// Fiscal rate.
+        "fiscal_rate" => fiscal_rate: Money,
+        /// Highest amount the tax applies to (`"0.0000"` or `null`).
+        "max_threshold" => max_threshold: Money,
+        /// Lowest amount the tax applies to (`"0.0000"` or `null`).
+        "min_threshold" => min_threshold: Money,
+        /// Whether the tax is computed on the full (undiscounted) price.
+        "on_full_price" => on_full_price: Flag,
+        /// Tax type code.
+        "tax_type" => tax_type: i64,
     }
 }
 
@@ -538,7 +624,7 @@ json_object! {
         /// Processor accepted.
         "processor_accepted" => processor_accepted: Flag,
         /// Till owner.
-        "till_owner" => till_owner: serde_json::Value,
+        "till_owner" => till_owner: crate::JsonValue,
         /// Id.
         "id" => id: i64,
         /// Payment date.
@@ -552,7 +638,7 @@ json_object! {
         /// Created by.
         "created_by" => created_by: Reference,
         /// Refund transaction id.
-        "refund_transaction_id" => refund_transaction_id: serde_json::Value,
+        "refund_transaction_id" => refund_transaction_id: crate::JsonValue,
         /// Station.
         "station" => station: Reference,
         /// Cc first name.
@@ -564,21 +650,21 @@ json_object! {
         /// Transaction id.
         "transaction_id" => transaction_id: String,
         /// Exchanged.
-        "exchanged" => exchanged: serde_json::Value,
+        "exchanged" => exchanged: crate::JsonValue,
         /// Updated by.
         "updated_by" => updated_by: Reference,
         /// Transaction captured.
         "transaction_captured" => transaction_captured: Flag,
         /// Deleted.
-        "deleted" => deleted: serde_json::Value,
+        "deleted" => deleted: crate::JsonValue,
         /// Refunded.
         "refunded" => refunded: Flag,
         /// Transaction data.
         "transaction_data" => transaction_data: String,
         /// Payer id.
-        "payer_id" => payer_id: serde_json::Value,
+        "payer_id" => payer_id: crate::JsonValue,
         /// Processor response.
-        "processor_response" => processor_response: serde_json::Value,
+        "processor_response" => processor_response: crate::JsonValue,
         /// First 4 cc digits.
         "first_4_cc_digits" => first_4_cc_digits: String,
         /// Amount authorized.
@@ -590,7 +676,7 @@ json_object! {
         /// Invoice transition date.
         "invoice_transition_date" => invoice_transition_date: RevelDateTime,
         /// Other payment type.
-        "other_payment_type" => other_payment_type: serde_json::Value,
+        "other_payment_type" => other_payment_type: crate::JsonValue,
         /// Receipt email.
         "receipt_email" => receipt_email: String,
         /// Bill.
@@ -598,7 +684,7 @@ json_object! {
         /// Rounding delta.
         "rounding_delta" => rounding_delta: Money,
         /// Card type.
-        "card_type" => card_type: serde_json::Value,
+        "card_type" => card_type: crate::JsonValue,
         /// The amount paid, exact (Revel sends `"4.860000"`).
         "amount" => amount: Money,
         /// Payment type.
@@ -608,7 +694,7 @@ json_object! {
         /// Cc last name.
         "cc_last_name" => cc_last_name: String,
         /// Transaction status.
-        "transaction_status" => transaction_status: serde_json::Value,
+        "transaction_status" => transaction_status: crate::JsonValue,
         /// Order.
         "order" => order: Reference,
         /// Resource uri.

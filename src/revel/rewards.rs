@@ -9,7 +9,7 @@ json_object! {
         /// Active.
         "active" => active: Flag,
         /// Address.
-        "address" => address: serde_json::Value,
+        "address" => address: crate::JsonValue,
         /// Created by.
         "created_by" => created_by: Reference,
         /// Created date.
