@@ -139,7 +139,7 @@ pub enum StoreScope {
 ///
 /// **Flow Retail action names** (`ORDER_SETTLED`: no `.`, no lowercase letter) are read in
 /// their dotted form, lowercase with the first `_` as `.` (`order.settled`, as
-/// [`flow_retail::Action::dotted`](crate::flow_retail::Action::dotted)), in patterns and in
+/// [`flow_retail::Action::dotted`]), in patterns and in
 /// event types alike, so `ORDER_SETTLED`, `order.settled` and `order.*` all match both spellings.
 ///
 /// **Limits**: a pattern is at most [`MAX_PATTERN_BYTES`] bytes and [`MAX_ALTERNATIVES`]
@@ -167,6 +167,15 @@ pub enum StoreScope {
 /// assert!("a||b".parse::<EventFilter>().is_err());
 /// assert!("".parse::<EventFilter>().is_err());
 /// ```
+// The link to Flow Retail's method exists only with its feature; docs.rs has it either way.
+#[cfg_attr(
+    feature = "flow_retail",
+    doc = "\n[`flow_retail::Action::dotted`]: crate::flow_retail::Action::dotted"
+)]
+#[cfg_attr(
+    not(feature = "flow_retail"),
+    doc = "\n[`flow_retail::Action::dotted`]: https://docs.rs/pos-webhooks/latest/pos_webhooks/flow_retail/struct.Action.html#method.dotted"
+)]
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct EventFilter {
     all: bool,

@@ -22,8 +22,9 @@
 //! - [`signature`]: every scheme's signing and verifying ([`Scheme`], [`Secret`], [`Signer`],
 //!   [`Verifier`], [`HeaderSource`]).
 //! - One module per vendor's payloads: [`revel`], [`mipos`], [`ordergroove`], [`flow_retail`],
-//!   [`linga`]. Every model is lossless: known fields typed, unknown fields kept in `extra`,
-//!   `null` kept apart from absent, so parse → serialize gives back the same JSON value.
+//!   [`linga`], each behind the cargo feature of its name (see [Cargo features](#cargo-features)).
+//!   Every model is lossless: known fields typed, unknown fields kept in `extra`, `null` kept
+//!   apart from absent, so parse → serialize gives back the same JSON value.
 //! - [`Decimal`] and [`Money`]: exact money, never `f64`; [`parse_json`] and [`ParseError`]:
 //!   strict JSON with errors that name the field path.
 //!
@@ -68,6 +69,36 @@
 //! assert!(request.headers()["stripe-signature"].to_str()?.starts_with("t=1700000000,v1="));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! ## Cargo features
+//!
+//! One feature per vendor, all on by default (`revel`, `mipos`, `linga`, `ordergroove`,
+//! `flow_retail`). Each turns on that vendor's payload models (its module) and its
+//! [`Receiver`] method (`Receiver::revel`, `Receiver::mipos`, ...). Without them the crate
+//! still signs and verifies every scheme, Revel's and miPOS's included, receives any payload
+//! with [`Receiver::receive_json`], and builds requests for every [`Vendor`]: only the typed
+//! models are left out. To keep one vendor's models:
+//!
+//! ```toml
+//! [dependencies]
+//! pos-webhooks = { version = "0.1", default-features = false, features = ["revel"] }
+//! ```
+//!
+//! The optional `axum` feature (off by default) implements axum 0.8's `IntoResponse` for
+//! [`ReceiveError`] and [`VerifyError`].
+//!
+// Link targets for the vendor modules: the module with its feature, else the section above.
+#![cfg_attr(feature = "revel", doc = "[`revel`]: crate::revel")]
+#![cfg_attr(not(feature = "revel"), doc = "[`revel`]: #cargo-features")]
+#![cfg_attr(feature = "mipos", doc = "[`mipos`]: crate::mipos")]
+#![cfg_attr(not(feature = "mipos"), doc = "[`mipos`]: #cargo-features")]
+#![cfg_attr(feature = "ordergroove", doc = "[`ordergroove`]: crate::ordergroove")]
+#![cfg_attr(not(feature = "ordergroove"), doc = "[`ordergroove`]: #cargo-features")]
+#![cfg_attr(feature = "flow_retail", doc = "[`flow_retail`]: crate::flow_retail")]
+#![cfg_attr(not(feature = "flow_retail"), doc = "[`flow_retail`]: #cargo-features")]
+#![cfg_attr(feature = "linga", doc = "[`linga`]: crate::linga")]
+#![cfg_attr(not(feature = "linga"), doc = "[`linga`]: #cargo-features")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(
@@ -83,18 +114,40 @@
     )
 )]
 
+// The lossless-model machinery. `Extra` and `JsonValue` are public whatever the features; the
+// rest (`json_object!` and its helpers) serves the vendor modules that declare models, so it is
+// unused when none of them is compiled.
+#[cfg_attr(
+    not(any(
+        feature = "revel",
+        feature = "mipos",
+        feature = "ordergroove",
+        feature = "flow_retail"
+    )),
+    allow(dead_code, unused_macros)
+)]
 #[macro_use]
 mod lossless;
 mod emit;
 mod event;
 mod filter;
+#[cfg(feature = "flow_retail")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flow_retail")))]
 pub mod flow_retail;
+#[cfg(feature = "linga")]
+#[cfg_attr(docsrs, doc(cfg(feature = "linga")))]
 pub mod linga;
+#[cfg(feature = "mipos")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mipos")))]
 pub mod mipos;
 mod money;
+#[cfg(feature = "ordergroove")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ordergroove")))]
 pub mod ordergroove;
 mod parse;
 mod receive;
+#[cfg(feature = "revel")]
+#[cfg_attr(docsrs, doc(cfg(feature = "revel")))]
 pub mod revel;
 pub mod signature;
 mod values;
@@ -127,9 +180,11 @@ pub use lossless::oracle;
 pub use lossless::{Extra, JsonValue};
 pub use money::{Decimal, DecimalError, MAX_SCALE, Money, MoneyForm, Rounding};
 pub use parse::{ParseError, ParseErrorKind, parse_json};
+#[cfg(feature = "mipos")]
+pub use receive::MiposEvent;
 pub use receive::{
-    DEFAULT_DEDUP_TTL_SECS, DedupKey, DedupSource, DuplicateFilter, MiposEvent, ReceiveError,
-    Received, Receiver, Seen,
+    DEFAULT_DEDUP_TTL_SECS, DedupKey, DedupSource, DuplicateFilter, ReceiveError, Received,
+    Receiver, Seen,
 };
 pub use values::{Flag, IntOrText};
 
@@ -139,7 +194,14 @@ pub use signature::{
     Verification, Verified, Verifier, VerifierBuilder, VerifyError, WHSEC_PREFIX, header,
 };
 
-/// The README's code blocks, compiled and run as doctests.
-#[cfg(doctest)]
+/// The README's code blocks, compiled and run as doctests (they use every vendor).
+#[cfg(all(
+    doctest,
+    feature = "revel",
+    feature = "mipos",
+    feature = "linga",
+    feature = "ordergroove",
+    feature = "flow_retail"
+))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -136,7 +136,8 @@ impl JsonValue {
         }
     }
 
-    /// Text the crate serialized itself (valid JSON, no duplicate keys).
+    /// Text the crate serialized itself (valid JSON, no duplicate keys). Used by Revel's models.
+    #[cfg(feature = "revel")]
     pub(crate) fn from_raw(raw: Box<RawValue>) -> JsonValue {
         JsonValue(raw)
     }

@@ -1,6 +1,7 @@
 //! The duplicate filter: windows (property test), bounded memory under a million distinct keys,
 //! and the keys `Receiver` takes from each vendor's and scheme's id.
 //! (Allocation counts: `tests/duplicates_alloc.rs`, which has its own counting allocator.)
+#![cfg(all(feature = "revel", feature = "linga", feature = "ordergroove"))]
 
 use std::collections::HashMap;
 

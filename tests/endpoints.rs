@@ -1,4 +1,11 @@
 //! Endpoints, fan-out, presets and the outgoing request; a round trip for every scheme.
+#![cfg(all(
+    feature = "revel",
+    feature = "mipos",
+    feature = "linga",
+    feature = "ordergroove",
+    feature = "flow_retail"
+))]
 
 use bytes::Bytes;
 use pos_webhooks::flow_retail::{Action, HttpTransport, Security, TransportHeader, Webhook};

@@ -1,4 +1,5 @@
 //! Inputs of the fuzz targets' checks that failed (FUZZING.md), kept as regression tests.
+#![cfg(feature = "revel")]
 
 use pos_webhooks::Decimal;
 use pos_webhooks::revel::OrderAllInOne;

@@ -1,6 +1,13 @@
 //! Lossless to the byte (issue 10): the adversarial inputs round-trip exactly or fail with the
 //! documented error, one duplicate-key rule everywhere, money accepts every valid spelling, and
 //! a property test checks the exact oracle on every model.
+#![cfg(all(
+    feature = "revel",
+    feature = "mipos",
+    feature = "linga",
+    feature = "ordergroove",
+    feature = "flow_retail"
+))]
 
 use bytes::Bytes;
 use pos_webhooks::linga::{CheckEvent, CheckEventKind};

@@ -1,4 +1,10 @@
 //! Bad input never panics a parser and always gets a specific error; unknown fields survive.
+#![cfg(all(
+    feature = "revel",
+    feature = "mipos",
+    feature = "ordergroove",
+    feature = "flow_retail"
+))]
 
 use pos_webhooks::revel::{OrderAllInOne, RevelEvent};
 use pos_webhooks::{ParseErrorKind, mipos, ordergroove, parse_json};

@@ -1,5 +1,6 @@
 //! The fields real payloads carry (issue 10 item 4): each typed, each value asserted, and every
 //! fixture round-trips exactly (the oracle of `pos_webhooks::oracle`).
+#![cfg(all(feature = "revel", feature = "ordergroove"))]
 
 use pos_webhooks::ordergroove::{self, Envelope, Object, event_type};
 use pos_webhooks::revel::{OrderAllInOne, OrderItem};

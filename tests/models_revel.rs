@@ -1,4 +1,5 @@
 //! Revel fixtures (tests/fixtures/README.md says where each came from): field values and round trips.
+#![cfg(feature = "revel")]
 
 use pos_webhooks::revel::{ItemType, OrderAllInOne, RevelEvent};
 use pos_webhooks::{Decimal, MoneyForm, Rounding, parse_json};

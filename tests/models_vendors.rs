@@ -1,5 +1,11 @@
 //! miPOS, Ordergroove, Flow Retail and Linga fixtures (tests/fixtures/README.md says where each
 //! came from): field values and round trips.
+#![cfg(all(
+    feature = "mipos",
+    feature = "linga",
+    feature = "ordergroove",
+    feature = "flow_retail"
+))]
 
 use pos_webhooks::flow_retail::{Action, Envelope as FlowEnvelope};
 use pos_webhooks::linga::{CheckEvent, CheckEventKind};

@@ -1,5 +1,6 @@
 //! Receiving through `Receiver`: headers from any `HeaderSource`, the verification details in
 //! `Received`, and the header edge cases (issue 11 item 9).
+#![cfg(feature = "revel")]
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode};

@@ -62,7 +62,7 @@ impl fmt::Display for DedupSource {
 /// as a Redis key or a database column whatever bytes the sender put in its id. Its `Display`
 /// form is the digest in lowercase hex (64 characters).
 ///
-/// For a store shared by several receiver instances, use the key as text (`key.to_string()`) and
+/// For a store shared by several receiver instances, use [`DedupKey::to_string`](ToString::to_string) and
 /// [`DedupKey::ttl_secs`]: `SET <prefix><key> 1 NX EX <ttl>` in Redis (a reply of nil means
 /// duplicate), or an insert into a table with a unique index on the key and the expiry as a
 /// column (a unique violation means duplicate; delete rows past their expiry now and then).

@@ -16,4 +16,6 @@ mod status;
 
 pub use duplicates::{DEFAULT_DEDUP_TTL_SECS, DedupKey, DedupSource, DuplicateFilter, Seen};
 pub use received::Received;
-pub use receiver::{MiposEvent, ReceiveError, Receiver};
+#[cfg(feature = "mipos")]
+pub use receiver::MiposEvent;
+pub use receiver::{ReceiveError, Receiver};

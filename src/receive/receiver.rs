@@ -5,17 +5,27 @@ use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
-use http::{HeaderName, Request};
+use http::HeaderName;
+#[cfg(feature = "revel")]
+use http::Request;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use super::Received;
 use super::duplicates::{DEFAULT_DEDUP_TTL_SECS, DedupKey, DedupSource, DuplicateFilter, Seen};
+#[cfg(feature = "flow_retail")]
+use crate::flow_retail;
+#[cfg(feature = "linga")]
 use crate::linga::{CheckEvent, CheckEventKind};
+#[cfg(feature = "mipos")]
+use crate::mipos;
+#[cfg(feature = "ordergroove")]
+use crate::ordergroove;
+use crate::parse_json;
+#[cfg(feature = "revel")]
 use crate::revel::RevelEvent;
 use crate::{EventFilter, HeaderSource, ParseError, Scheme, Verification, Verifier, VerifyError};
-use crate::{flow_retail, mipos, ordergroove, parse_json};
 
 /// Why a received webhook was not accepted.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +75,8 @@ pub enum ReceiveError {
 }
 
 /// A miPOS webhook: an order for the POS, or a menu request.
+#[cfg(feature = "mipos")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mipos")))]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum MiposEvent {
@@ -106,6 +118,7 @@ pub struct Receiver {
     duplicates: Option<Arc<Mutex<DuplicateFilter>>>,
 }
 
+#[cfg(feature = "ordergroove")]
 #[derive(Deserialize)]
 struct EnvelopeType<'a> {
     #[serde(borrow, rename = "type")]
@@ -139,10 +152,13 @@ const SVIX_ID: IdHeader = id_header("svix-id");
 const GITHUB_DELIVERY: IdHeader = id_header("x-github-delivery");
 const SHOPIFY_EVENT_ID: IdHeader = id_header("x-shopify-event-id");
 const SHOPIFY_WEBHOOK_ID: IdHeader = id_header("x-shopify-webhook-id");
+#[cfg(feature = "revel")]
 const REVEL_EVENT_ID: IdHeader = id_header("x-revel-event-id");
+#[cfg(feature = "revel")]
 const REVEL_MESSAGE_ID: IdHeader = id_header("x-revel-message-id");
 
 /// The vendor's own id headers, read before the scheme's.
+#[cfg(feature = "revel")]
 static REVEL_IDS: [IdHeader; 2] = [REVEL_EVENT_ID, REVEL_MESSAGE_ID];
 /// The scheme's id headers, then the crate's `webhook-id`.
 static STANDARD_IDS: [IdHeader; 2] = [WEBHOOK_ID, SVIX_ID];
@@ -150,6 +166,7 @@ static GITHUB_IDS: [IdHeader; 2] = [GITHUB_DELIVERY, WEBHOOK_ID];
 static SHOPIFY_IDS: [IdHeader; 3] = [SHOPIFY_EVENT_ID, SHOPIFY_WEBHOOK_ID, WEBHOOK_ID];
 static OTHER_IDS: [IdHeader; 1] = [WEBHOOK_ID];
 
+#[cfg(feature = "flow_retail")]
 #[derive(Deserialize)]
 struct FlowKeys<'a> {
     #[serde(borrow)]
@@ -158,12 +175,14 @@ struct FlowKeys<'a> {
     store: Option<FlowStore<'a>>,
 }
 
+#[cfg(feature = "flow_retail")]
 #[derive(Deserialize)]
 struct FlowStore<'a> {
     #[serde(borrow, rename = "Uid")]
     uid: Option<Cow<'a, str>>,
 }
 
+#[cfg(feature = "mipos")]
 #[derive(Deserialize)]
 struct MiposKeys<'a> {
     #[serde(borrow)]
@@ -390,6 +409,8 @@ impl Receiver {
 
     /// Revel: the event type from `X-Revel-Event-Type`, the store from
     /// `X-Revel-Establishment-Id`.
+    #[cfg(feature = "revel")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "revel")))]
     pub fn revel<H: HeaderSource + ?Sized>(
         &self,
         headers: &H,
@@ -413,6 +434,8 @@ impl Receiver {
     }
 
     /// [`Receiver::revel`] for a request.
+    #[cfg(feature = "revel")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "revel")))]
     pub fn revel_request(
         &self,
         request: &Request<Bytes>,
@@ -423,6 +446,8 @@ impl Receiver {
 
     /// miPOS: an ORDER (a body with `external_id` or `items`) or a MENU request; the store
     /// from `external_store_id` or `store_id`.
+    #[cfg(feature = "mipos")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mipos")))]
     pub fn mipos<H: HeaderSource + ?Sized>(
         &self,
         headers: &H,
@@ -448,6 +473,8 @@ impl Receiver {
     }
 
     /// Ordergroove: the event type from the envelope's `type`, read before the full parse.
+    #[cfg(feature = "ordergroove")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ordergroove")))]
     pub fn ordergroove<H: HeaderSource + ?Sized>(
         &self,
         headers: &H,
@@ -466,6 +493,8 @@ impl Receiver {
 
     /// Flow Retail: the event type is the action's dotted form (`ORDER_SETTLED` →
     /// `order.settled`), the store is `store.Uid`.
+    #[cfg(feature = "flow_retail")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flow_retail")))]
     pub fn flow_retail<H: HeaderSource + ?Sized>(
         &self,
         headers: &H,
@@ -485,6 +514,8 @@ impl Receiver {
     }
 
     /// Linga: which webhook was called (the caller knows from the URL) gives the event type.
+    #[cfg(feature = "linga")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "linga")))]
     pub fn linga<H: HeaderSource + ?Sized>(
         &self,
         kind: CheckEventKind,
@@ -501,6 +532,7 @@ impl Receiver {
 
 /// The value of header `name` as trimmed text; `None` when absent. A value that is not UTF-8
 /// (or empty once trimmed) is malformed: reporting it as absent would hide what the sender did.
+#[cfg(feature = "revel")]
 fn header_text<'h, H: HeaderSource + ?Sized>(
     headers: &'h H,
     name: &HeaderName,
@@ -522,6 +554,7 @@ fn header_text<'h, H: HeaderSource + ?Sized>(
 }
 
 /// A partial parse that borrows from the body (for peeking at the event type).
+#[cfg(any(feature = "mipos", feature = "ordergroove", feature = "flow_retail"))]
 fn parse_json_borrowed<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ParseError> {
     serde_json::from_slice(body).map_err(|_| match parse_json::<serde_json::Value>(body) {
         Err(error) => error,
