@@ -676,8 +676,9 @@ impl<'de, E: de::Error> Deserializer<'de> for QuietValue<'_, E> {
 /// The headers the crate sets on every request, whatever the endpoint: framing and hop-by-hop
 /// headers (RFC 9110 §7.6.1, and the Fetch standard's forbidden request headers, which
 /// browsers refuse from scripts for the same reason), the body's type, every scheme's
-/// signature headers and their aliases, and the message-id headers.
-const RESERVED: [&str; 23] = [
+/// signature-header aliases and the message-id headers. Each scheme's own signature headers come
+/// from [`Scheme::headers`] (see [`is_reserved`]), not from this list.
+const RESERVED: [&str; 18] = [
     "host",
     "content-length",
     "transfer-encoding",
@@ -690,17 +691,12 @@ const RESERVED: [&str; 23] = [
     "expect",
     "content-type",
     "webhook-id",
-    "webhook-timestamp",
-    "webhook-signature",
     "svix-id",
     "svix-timestamp",
     "svix-signature",
     "x-github-delivery",
     "x-shopify-webhook-id",
     "x-hub-signature",
-    "x-hub-signature-256",
-    "stripe-signature",
-    "ordergroove-signature",
 ];
 
 /// Whether the crate sets `name` (lowercase) on every request: see [`RESERVED`]; also every
