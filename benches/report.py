@@ -37,6 +37,25 @@ VERIFY_LIMIT = {256: 1.25, 4096: 1.05, 65536: 1.10}
 MATCHES_PER_ITER = 2
 # "Flat from 1 to 100 patterns": match/100 within this factor of match/1.
 FLAT = 1.25
+# Issue 12 goal 3: the lossless Revel order parse >= this many times faster than `Value`,
+# within this factor of the `IgnoredAny` floor, and its serialize within this factor of
+# serializing the `Value`.
+PARSE_VS_VALUE = 2.5
+PARSE_VS_IGNORED = 3.0
+SERIALIZE_VS_VALUE = 1.2
+# Issue 12 goal 2: choosing 10 targets among 100,000 endpoints within this factor of among
+# 100; 1,000 signed requests within this factor of 1,000 bare signs.
+FANOUT_SCALE = 3.0
+REQUESTS_VS_SIGN = 1.15
+FANOUT_KINDS = ("by_store", "by_type")
+FANOUT_SIZES = (100, 100000)
+# Issue 9: one send-attempt step, one duplicate check, at most this many nanoseconds.
+STEP_NS = 100
+ATTEMPT_STEPS = ("step/retry/standard_webhooks", "step/retry/shopify", "step/retry/stripe",
+                 "step/retry_after", "step/done")
+ATTEMPT_OTHER = ("floor/status_match", "floor/new_attempt", "parse/retry_after_date")
+DUPLICATE_CHECKS = ("check/duplicate", "check/new")
+DUPLICATE_OTHER = ("floor/hashset_contains", "key/custom")
 
 
 def ids():
@@ -53,6 +72,11 @@ def ids():
     for n in MISS_SIZES:
         out += [f"filter/miss-random/{n}", f"filter/miss-adversarial/{n}"]
     out += [f"sign/{scheme}/4096" for scheme in SCHEMES] + ["sign/request/4096"]
+    for kind in FANOUT_KINDS:
+        out += [f"fanout/targets/{kind}/{n}" for n in FANOUT_SIZES]
+    out += ["fanout/requests/1000", "fanout/floor/sign_1000"]
+    out += [f"attempt/{step}" for step in ATTEMPT_STEPS + ATTEMPT_OTHER]
+    out += [f"duplicates/{step}" for step in DUPLICATE_CHECKS + DUPLICATE_OTHER]
     return out
 
 
@@ -123,7 +147,9 @@ def goal(full_id, med):
             if base is None:
                 return "", "", None
             ratio = this / base
-            return f"{ratio:.2f}× Value", "≤ 1.50×", ratio <= 1.5
+            ok = ratio <= SERIALIZE_VS_VALUE if order == "revel-order" else None
+            want = f"≤ {SERIALIZE_VS_VALUE:.2f}×" if ok is not None else "(no goal)"
+            return f"{ratio:.2f}× Value", want, ok
         order, impl = parts[1], parts[2]
         if impl != "pos-webhooks":
             return "", "", None
@@ -136,7 +162,11 @@ def goal(full_id, med):
         if ignored is not None:
             text += f", {this / ignored:.2f}× IgnoredAny"
         if order == "revel-order":
-            return text, "≥ 1.50× faster", speedup >= 1.5
+            ok = speedup >= PARSE_VS_VALUE
+            if ignored is not None:
+                ok = ok and this / ignored <= PARSE_VS_IGNORED
+            return (text, f"≥ {PARSE_VS_VALUE:.1f}× faster, ≤ {PARSE_VS_IGNORED:.0f}× IgnoredAny",
+                    ok)
         return text, "(no goal)", None
     if group == "filter" and parts[1].startswith("miss-"):
         if parts[1] != "miss-adversarial":
@@ -157,6 +187,26 @@ def goal(full_id, med):
             ok = ok and flat <= FLAT
             return text, f"≤ {PER_MATCH_NS} ns, ≤ {FLAT}× match/1", ok
         return text, f"≤ {PER_MATCH_NS} ns", ok
+    if group == "fanout" and parts[1] == "targets":
+        kind, n = parts[2], int(parts[3])
+        if n != FANOUT_SIZES[-1]:
+            return "", "", None
+        base = med(f"fanout/targets/{kind}/{FANOUT_SIZES[0]}")
+        if base is None:
+            return "", "", None
+        ratio = this / base
+        return (f"{ratio:.2f}× {kind}/{FANOUT_SIZES[0]}", f"≤ {FANOUT_SCALE:.0f}×",
+                ratio <= FANOUT_SCALE)
+    if full_id == "fanout/requests/1000":
+        base = med("fanout/floor/sign_1000")
+        if base is None:
+            return "", "", None
+        ratio = this / base
+        return f"{ratio:.2f}× floor/sign_1000", f"≤ {REQUESTS_VS_SIGN:.2f}×", ratio <= REQUESTS_VS_SIGN
+    step = "/".join(parts[1:])
+    if (group == "attempt" and step in ATTEMPT_STEPS) or (
+            group == "duplicates" and step in DUPLICATE_CHECKS):
+        return f"{this:.1f} ns", f"≤ {STEP_NS} ns", this <= STEP_NS
     return "", "", None
 
 
