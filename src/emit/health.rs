@@ -178,6 +178,11 @@ impl EndpointHealth {
                 .then_some(DisableReason::ConsecutiveFailures { count }),
             HealthRule::FailuresWithin { count, window } => {
                 let keep = count.clamp(1, MAX_FAILURES_REMEMBERED) as usize;
+                if self.recent.capacity() < keep {
+                    // Once per health: the window never needs more room than `keep`.
+                    self.recent
+                        .reserve_exact(keep - self.recent.len().min(keep));
+                }
                 if self.recent.len() >= keep {
                     let excess = self.recent.len() + 1 - keep;
                     self.recent.drain(..excess);
