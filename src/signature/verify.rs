@@ -264,10 +264,7 @@ fn decode(encoding: Encoding, src: &[u8], tag_len: usize) -> Result<TagBytes, &'
         if src.len() != tag_len * 2 {
             return Err("wrong length for a hex signature");
         }
-        let mut out = [0u8; MAX_TAG];
-        let dst = out.get_mut(..tag_len).ok_or("wrong length")?;
-        hex::decode_to_slice(src, dst).map_err(|_| "not hexadecimal")?;
-        Ok(out)
+        hex_decode(src, tag_len).ok_or("not hexadecimal")
     };
     let base64 = || {
         if let Some(out) = base64_canonical(src, tag_len) {
@@ -296,6 +293,45 @@ fn decode(encoding: Encoding, src: &[u8], tag_len: usize) -> Result<TagBytes, &'
         Encoding::Base64 => base64(),
         Encoding::HexOrBase64 => hex().or_else(|_| base64()),
     }
+}
+
+/// The value of each hexadecimal digit (either case), `0xff` for every other byte.
+// Indexing at compile time: an index out of range is a compile error, never a panic.
+#[allow(clippy::indexing_slicing)]
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let mut i = 0u8;
+    while i < 10 {
+        table[(b'0' + i) as usize] = i;
+        i += 1;
+    }
+    let mut i = 0u8;
+    while i < 6 {
+        table[(b'a' + i) as usize] = 10 + i;
+        table[(b'A' + i) as usize] = 10 + i;
+        i += 1;
+    }
+    table
+};
+
+/// `2 * tag_len` hexadecimal digits (either case, as the `hex` crate accepts) decoded in one
+/// table-driven pass with no branch per digit; `None` if any byte is not a digit (or the
+/// length is not `2 * tag_len`).
+fn hex_decode(src: &[u8], tag_len: usize) -> Option<TagBytes> {
+    if src.len() != tag_len * 2 || tag_len > MAX_TAG {
+        return None;
+    }
+    let value = |c: &u8| HEX_VALUES.get(usize::from(*c)).copied().unwrap_or(0xff);
+    let mut out = [0u8; MAX_TAG];
+    let mut bad = 0u8;
+    for (pair, byte) in src.chunks_exact(2).zip(out.iter_mut()) {
+        if let [high, low] = pair {
+            let (high, low) = (value(high), value(low));
+            bad |= high | low;
+            *byte = (high << 4) | (low & 0x0f);
+        }
+    }
+    (bad & 0xf0 == 0).then_some(out)
 }
 
 /// The value of each base64 character (standard alphabet), `0xff` for every other byte.
@@ -327,15 +363,17 @@ fn base64_canonical(src: &[u8], tag_len: usize) -> Option<TagBytes> {
     let mut bad = 0u8;
     let (groups, tail) = src.split_at_checked(full * 4)?;
     for (chunk, dst) in groups.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
-        let mut n = 0u32;
-        for c in chunk {
-            let v = value(c);
-            bad |= v;
-            n = (n << 6) | u32::from(v & 0x3f);
-        }
-        for (i, byte) in dst.iter_mut().enumerate() {
-            // `n` holds 24 bits; the shift picks byte i of 3, from the top.
-            *byte = (n >> (16 - 8 * i)) as u8;
+        if let ([a, b, c, d], [x, y, z]) = (chunk, dst) {
+            let (a, b, c, d) = (value(a), value(b), value(c), value(d));
+            bad |= a | b | c | d;
+            // 24 bits, 6 per character, out as 3 bytes from the top.
+            let n = u32::from(a & 0x3f) << 18
+                | u32::from(b & 0x3f) << 12
+                | u32::from(c & 0x3f) << 6
+                | u32::from(d & 0x3f);
+            *x = (n >> 16) as u8;
+            *y = (n >> 8) as u8;
+            *z = n as u8;
         }
     }
     if bad & 0xc0 != 0 {
@@ -412,6 +450,7 @@ struct KvItems<'a> {
 impl<'a> Iterator for KvItems<'a> {
     type Item = (&'a [u8], Option<&'a [u8]>);
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let rest = self.rest?;
@@ -528,11 +567,13 @@ impl Find for Scan<'_> {
         for (name, value) in self.0 {
             let name = name.as_str();
             for (slot, target) in found.iter_mut().zip(names) {
-                if name == target.text {
+                if name.len() == target.text.len() && name == target.text {
                     *slot = match *slot {
                         None => Some((value.as_bytes(), false)),
                         Some((first, _)) => Some((first, true)),
                     };
+                    // The names are distinct: no other can match this header.
+                    break;
                 }
             }
         }
@@ -1083,6 +1124,36 @@ mod tests {
             }
         }
         assert_eq!(base64_canonical(b"AAAA", 32), None);
+    }
+
+    /// The table decoder accepts exactly what the `hex` crate accepts, with the same bytes.
+    #[test]
+    fn hex_decode_agrees_with_the_crate() {
+        for tag_len in [1usize, 2, 20, 32] {
+            let tag: Vec<u8> = (0..tag_len).map(|i| (i * 37 + 11) as u8).collect();
+            for text in [hex::encode(&tag), hex::encode_upper(&tag)] {
+                let ours = hex_decode(text.as_bytes(), tag_len).expect("hex");
+                assert_eq!(&ours[..tag_len], &tag[..]);
+                assert!(ours[tag_len..].iter().all(|b| *b == 0));
+                for at in 0..text.len() {
+                    for c in 0..=255u8 {
+                        let mut bad = text.clone().into_bytes();
+                        bad[at] = c;
+                        let mut theirs = vec![0u8; tag_len];
+                        let crate_ok = hex::decode_to_slice(&bad, &mut theirs).is_ok();
+                        match hex_decode(&bad, tag_len) {
+                            Some(out) => {
+                                assert!(crate_ok, "{c}");
+                                assert_eq!(&out[..tag_len], &theirs[..]);
+                            }
+                            None => assert!(!crate_ok, "{c}"),
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(hex_decode(b"abc", 1), None);
+        assert_eq!(hex_decode(b"", 0).map(|o| o[0]), Some(0));
     }
 
     #[test]
