@@ -324,12 +324,10 @@ fn hex_decode(src: &[u8], tag_len: usize) -> Option<TagBytes> {
     let value = |c: &u8| HEX_VALUES.get(usize::from(*c)).copied().unwrap_or(0xff);
     let mut out = [0u8; MAX_TAG];
     let mut bad = 0u8;
-    for (pair, byte) in src.chunks_exact(2).zip(out.iter_mut()) {
-        if let [high, low] = pair {
-            let (high, low) = (value(high), value(low));
-            bad |= high | low;
-            *byte = (high << 4) | (low & 0x0f);
-        }
+    for ([high, low], byte) in src.as_chunks::<2>().0.iter().zip(out.iter_mut()) {
+        let (high, low) = (value(high), value(low));
+        bad |= high | low;
+        *byte = (high << 4) | (low & 0x0f);
     }
     (bad & 0xf0 == 0).then_some(out)
 }
@@ -362,19 +360,19 @@ fn base64_canonical(src: &[u8], tag_len: usize) -> Option<TagBytes> {
     let mut out = [0u8; MAX_TAG];
     let mut bad = 0u8;
     let (groups, tail) = src.split_at_checked(full * 4)?;
-    for (chunk, dst) in groups.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
-        if let ([a, b, c, d], [x, y, z]) = (chunk, dst) {
-            let (a, b, c, d) = (value(a), value(b), value(c), value(d));
-            bad |= a | b | c | d;
-            // 24 bits, 6 per character, out as 3 bytes from the top.
-            let n = u32::from(a & 0x3f) << 18
-                | u32::from(b & 0x3f) << 12
-                | u32::from(c & 0x3f) << 6
-                | u32::from(d & 0x3f);
-            *x = (n >> 16) as u8;
-            *y = (n >> 8) as u8;
-            *z = n as u8;
-        }
+    let (chunks, _) = groups.as_chunks::<4>();
+    let (dsts, _) = out.as_chunks_mut::<3>();
+    for ([a, b, c, d], [x, y, z]) in chunks.iter().zip(dsts.iter_mut()) {
+        let (a, b, c, d) = (value(a), value(b), value(c), value(d));
+        bad |= a | b | c | d;
+        // 24 bits, 6 per character, out as 3 bytes from the top.
+        let n = u32::from(a & 0x3f) << 18
+            | u32::from(b & 0x3f) << 12
+            | u32::from(c & 0x3f) << 6
+            | u32::from(d & 0x3f);
+        *x = (n >> 16) as u8;
+        *y = (n >> 8) as u8;
+        *z = n as u8;
     }
     if bad & 0xc0 != 0 {
         return None;
@@ -434,17 +432,53 @@ fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
         .map(|at| offset + at)
 }
 
+/// The pieces of `value` between the `separator` bytes, as `<[u8]>::split` gives them, each
+/// separator found with [`find_byte`] (eight bytes at a time).
+fn split_byte(value: &[u8], separator: u8) -> SplitByte<'_> {
+    SplitByte {
+        rest: Some(value),
+        separator,
+    }
+}
+
+/// The iterator of [`split_byte`].
+#[derive(Clone)]
+struct SplitByte<'a> {
+    rest: Option<&'a [u8]>,
+    separator: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let rest = self.rest?;
+        Some(match find_byte(rest, self.separator) {
+            Some(at) => {
+                self.rest = rest.get(at + 1..);
+                rest.get(..at).unwrap_or_default()
+            }
+            None => {
+                self.rest = None;
+                rest
+            }
+        })
+    }
+}
+
 /// `key=value` items of a comma-separated header (Stripe, Ordergroove), whitespace trimmed,
 /// empty items skipped. An item without `=` comes with `None`.
 fn kv_items(value: &[u8]) -> KvItems<'_> {
-    KvItems { rest: Some(value) }
+    KvItems {
+        items: split_byte(value, b','),
+    }
 }
 
 /// The iterator of [`kv_items`]: each `,` found with [`find_byte`], not byte by byte.
 #[derive(Clone)]
 struct KvItems<'a> {
-    /// What follows the last `,` taken; `None` once the last item is out.
-    rest: Option<&'a [u8]>,
+    items: SplitByte<'a>,
 }
 
 impl<'a> Iterator for KvItems<'a> {
@@ -453,18 +487,7 @@ impl<'a> Iterator for KvItems<'a> {
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let rest = self.rest?;
-            let item = match find_byte(rest, b',') {
-                Some(at) => {
-                    self.rest = rest.get(at + 1..);
-                    rest.get(..at).unwrap_or_default()
-                }
-                None => {
-                    self.rest = None;
-                    rest
-                }
-            }
-            .trim_ascii();
+            let item = self.items.next()?.trim_ascii();
             if item.is_empty() {
                 continue;
             }
@@ -981,7 +1004,7 @@ impl Verifier {
         let mut count = 0usize;
         let mut entries = 0usize;
         let mut unversioned = false;
-        for entry in signatures.split(|b| *b == b' ').filter(|e| !e.is_empty()) {
+        for entry in split_byte(signatures, b' ').filter(|e| !e.is_empty()) {
             entries += 1;
             match entry.iter().position(|b| *b == b',') {
                 None => unversioned = true,
@@ -1179,6 +1202,28 @@ mod tests {
         }
         assert_eq!(find_byte(b"\0\0\0\0\0\0\0\0\0", 0), Some(0));
         assert_eq!(find_byte(b"\x01\x00", 0), Some(1));
+    }
+
+    #[test]
+    fn split_byte_is_split() {
+        for value in [
+            &b""[..],
+            b" ",
+            b"  ",
+            b"a",
+            b" a",
+            b"a ",
+            b"a  b",
+            b"v1,x v1,y",
+            b" x  ",
+        ] {
+            let ours: Vec<&[u8]> = split_byte(value, b' ').collect();
+            let theirs: Vec<&[u8]> = value.split(|b| *b == b' ').collect();
+            assert_eq!(ours, theirs);
+        }
+        let long = [b'x'; 70];
+        let ours: Vec<&[u8]> = split_byte(&long, b' ').collect();
+        assert_eq!(ours, vec![&long[..]]);
     }
 
     /// The split agrees with the obvious one (split, trim, skip empty) on assorted headers.
