@@ -9,7 +9,9 @@
 //!
 //! Arguments: `<id> <bytes> <iterations>`, `<id>` one of the `verify` bench's ours (`revel`,
 //! `mipos`, `github`, `standard`, `stripe`, `ordergroove`) or floors (`raw-hmac-sha1`,
-//! `raw-hmac-sha256`), on the same body, secret and headers as `benches/verify.rs`. Every
+//! `raw-hmac-sha256`, and the signed-bytes floors `raw-signed-stripe`, `raw-signed-ordergroove`,
+//! `raw-signed-standard`: the floor over exactly the bytes the scheme signs, `"{ts}."` or
+//! `"{id}.{ts}."` then the body), on the same body, secret and headers as `benches/verify.rs`. Every
 //! iteration verifies once. Run each id with two iteration counts: the difference of the two
 //! totals divided by the difference of the counts is the cost of one verify, with the
 //! program's setup cancelled out. `benches/callgrind.sh` does exactly that for every id.
@@ -58,6 +60,24 @@ fn signed_headers(scheme: Scheme, body: &[u8]) -> HeaderMap {
     let mut headers = HeaderMap::new();
     signed.insert_into(&mut headers).expect("headers");
     headers
+}
+
+/// The Standard Webhooks key: the base64 after `whsec_` in `secret(Scheme::Standard)`, decoded.
+const STANDARD_KEY: [u8; 24] = [
+    0x31, 0xf2, 0x90, 0xf6, 0xbf, 0x06, 0x29, 0x8a, 0xab, 0x4f, 0x08, 0xd4, 0x3c, 0x3f, 0x08, 0x2c,
+    0xf6, 0x48, 0xa3, 0x62, 0xda, 0x2d, 0xa4, 0xb0,
+];
+
+/// The signed-bytes floor of a timestamped scheme (as in `benches/verify.rs`): its pre-keyed
+/// HMAC-SHA256 and the bytes it signs before the body, `"{ts}."` (Stripe, Ordergroove) or
+/// `"{id}.{ts}."` (Standard Webhooks), for the message `signed_headers` signs.
+fn signed_floor(scheme: Scheme) -> (Hmac<sha2::Sha256>, &'static [u8]) {
+    let (key, prefix): (&[u8], &[u8]) = match scheme {
+        Scheme::Stripe | Scheme::Ordergroove => (secret(scheme).as_bytes(), b"1700000000."),
+        Scheme::Standard => (&STANDARD_KEY, b"msg_bench.1700000000."),
+        other => panic!("no signed-bytes floor for {other}"),
+    };
+    (Hmac::new_from_slice(key).expect("key"), prefix)
 }
 
 fn main() {
@@ -114,6 +134,29 @@ fn main() {
                 let mut tag = [0u8; 32];
                 hex::decode_to_slice(black_box(hex.as_bytes()), &mut tag).expect("hex");
                 let mut mac = state.clone();
+                mac.update(black_box(&body));
+                mac.verify_slice(&tag).expect("valid");
+            }
+        }
+        floor if floor.starts_with("raw-signed-") => {
+            let scheme: Scheme = floor
+                .trim_start_matches("raw-signed-")
+                .parse()
+                .expect("scheme");
+            let (state, prefix) = signed_floor(scheme);
+            let hex = hex::encode(
+                state
+                    .clone()
+                    .chain_update(prefix)
+                    .chain_update(&body)
+                    .finalize()
+                    .into_bytes(),
+            );
+            for _ in 0..iterations {
+                let mut tag = [0u8; 32];
+                hex::decode_to_slice(black_box(hex.as_bytes()), &mut tag).expect("hex");
+                let mut mac = state.clone();
+                mac.update(black_box(prefix));
                 mac.update(black_box(&body));
                 mac.verify_slice(&tag).expect("valid");
             }

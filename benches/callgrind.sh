@@ -4,6 +4,10 @@
 # the total and the part outside the SHA-1/SHA-256 compression functions (valgrind does not
 # emulate SHA-NI, so `sha2`/`sha1` run their portable code here, which dominates the total).
 #   sh benches/callgrind.sh [N]     (default N = 300; run from the repository root)
+# A second table compares Stripe, Ordergroove and Standard with their signed-bytes floors
+# (`raw-signed-<scheme>`: the floor over exactly the bytes the scheme signs).
+# SIZES="256" IDS="raw-hmac-sha256 stripe" FILTER=0 sh benches/callgrind.sh: a subset (the
+# floors a ratio needs must be in IDS; FILTER=0 skips the filter table).
 set -eu
 N=${1:-300}
 cargo bench -q -p pos-webhooks-benches --bench callgrind --no-run 2>/dev/null
@@ -19,8 +23,9 @@ ir() {
 }
 echo "| id | bytes | instructions per verify | vs floor | outside SHA compress | vs floor |"
 echo "|---|---:|---:|---:|---:|---:|"
-for len in 256 4096; do
-    for id in raw-hmac-sha1 raw-hmac-sha256 revel mipos github standard stripe ordergroove; do
+SIGNED=""
+for len in ${SIZES:-256 4096}; do
+    for id in ${IDS:-raw-hmac-sha1 raw-hmac-sha256 raw-signed-stripe raw-signed-ordergroove raw-signed-standard revel mipos github standard stripe ordergroove}; do
         set -- $(ir "$id" "$len" "$N")
         a=$1 ca=$2
         set -- $(ir "$id" "$len" $((2 * N)))
@@ -30,6 +35,10 @@ for len in 256 4096; do
         case $id in
             raw-hmac-sha1) f1=$per; r1=$rest; ratio="floor"; ratio2="floor" ;;
             raw-hmac-sha256) f256=$per; r256=$rest; ratio="floor"; ratio2="floor" ;;
+            raw-signed-*)
+                eval "sf_${id#raw-signed-}=$per sr_${id#raw-signed-}=$rest"
+                ratio=$(awk "BEGIN { printf \"%.3f×\", $per / $f256 }")
+                ratio2=$(awk "BEGIN { printf \"%.2f×\", $rest / $r256 }") ;;
             revel)
                 ratio=$(awk "BEGIN { printf \"%.3f×\", $per / $f1 }")
                 ratio2=$(awk "BEGIN { printf \"%.2f×\", $rest / $r1 }") ;;
@@ -38,8 +47,23 @@ for len in 256 4096; do
                 ratio2=$(awk "BEGIN { printf \"%.2f×\", $rest / $r256 }") ;;
         esac
         echo "| \`$id\` | $len | $per | $ratio | $rest | $ratio2 |"
+        case $id in
+            stripe | ordergroove | standard)
+                eval "sf=\${sf_$id:-} sr=\${sr_$id:-}"
+                if [ -n "$sf" ]; then
+                    SIGNED="$SIGNED
+| \`$id\` | $len | $sf | $per | $(awk "BEGIN { printf \"%.3f×\", $per / $sf }") | $sr | $rest | $(awk "BEGIN { printf \"%.2f×\", $rest / $sr }") |"
+                fi ;;
+        esac
     done
 done
+if [ -n "$SIGNED" ]; then
+    echo
+    echo "| id | bytes | raw-signed floor | ours | vs signed floor | floor outside SHA compress | ours outside | vs signed floor |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "$SIGNED" | sed 1d
+fi
+[ "${FILTER:-1}" = 0 ] && exit 0
 echo
 echo "| filter | patterns | instructions per match (hit + miss) / 2 |"
 echo "|---|---:|---:|"

@@ -15,22 +15,112 @@ pub const MAX_ALTERNATIVES: usize = 1_024;
 /// The longest alternative (a name, or a group before `.*`), in bytes.
 pub const MAX_NAME_BYTES: usize = 128;
 
-/// A sorted list of names with no hashing: lookups cost `O(log n)` comparisons of at most
-/// [`MAX_NAME_BYTES`] bytes whatever the names are, so no choice of names can make a filter
-/// slow to build or to query (an unkeyed hash table can be flooded with colliding names).
+/// A set of names, looked up in constant time by a table built when the filter is parsed.
 ///
-/// Ordered by length first, then bytes: most comparisons stop at the length. A bit per length
-/// present (1 to [`MAX_NAME_BYTES`]) answers most misses without a search.
-#[derive(Clone, Default, PartialEq, Eq)]
+/// The names are kept sorted (ordered by length first, then bytes): that order defines the
+/// set (equality, [`EventFilter::pattern`]) and is the fallback lookup, by bisection. On top of
+/// it, [`Table`] buckets the names by a keyed hash whose key is derived from the names
+/// themselves (no RNG: the same names always build the same table). A key is kept only if no
+/// bucket holds more than [`BUCKET_MAX`] names and no two names share a 64-bit hash; otherwise
+/// the next key is derived, at most [`TABLE_ATTEMPTS`] times, and a set no key spreads is
+/// searched by bisection (`O(log n)` comparisons, as before the table). So no choice of names
+/// makes a lookup cost more than one hash of at most the longest name's bytes, [`BUCKET_MAX`]
+/// hash compares and one string compare, or a bisection; and no query, however chosen, costs
+/// more than that either.
+///
+/// A bit per length present (1 to [`MAX_NAME_BYTES`]) answers most misses without hashing.
+#[derive(Clone, Default)]
 struct Names {
     sorted: Vec<Box<str>>,
-    lengths: u128,
+    /// Bit `i % 64` of word `i / 64`: see [`length_bit`].
+    lengths: [u64; 2],
+    /// The longest name's length: a longer query is not hashed.
+    max_len: usize,
+    /// `None`: empty, or no key spread the names (bisection).
+    table: Option<Table>,
+}
+
+/// The most names one bucket of a [`Table`] may hold.
+const BUCKET_MAX: usize = 8;
+/// How many keys are tried before a set of names is left to bisection.
+const TABLE_ATTEMPTS: u64 = 16;
+
+/// The hash buckets of a [`Names`]: bucket `b` is `entries[starts[b]..starts[b + 1]]`, each
+/// entry a name's hash and its position in `sorted`.
+#[derive(Clone)]
+struct Table {
+    key: u64,
+    /// Number of buckets minus one (a power of two minus one).
+    mask: usize,
+    starts: Box<[u32]>,
+    entries: Box<[(u64, u32)]>,
+}
+
+/// The 128-bit product of `a` and `b`, its halves folded together.
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+/// `N` bytes of `bytes` from `at`, zero when out of range (never, for the callers below).
+fn read<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+    let mut out = [0u8; N];
+    if let Some(src) = bytes.get(at..at + N) {
+        out.copy_from_slice(src);
+    }
+    out
+}
+
+/// A keyed hash of a name (folded multiplications over 16-byte blocks, the length mixed in):
+/// for one key, two names of the same length differ in at least one word it reads.
+fn hash(key: u64, bytes: &[u8]) -> u64 {
+    const K0: u64 = 0x243f_6a88_85a3_08d3;
+    const K1: u64 = 0x1319_8a2e_0370_7344;
+    const K2: u64 = 0xa409_3822_299f_31d0;
+    let len = bytes.len();
+    let h = key ^ (len as u64).wrapping_mul(K2);
+    let k1 = key.rotate_left(32) ^ K1;
+    let (a, b) = match len {
+        0 => (0, 0),
+        1..=3 => {
+            let byte = |at: usize| u64::from(bytes.get(at).copied().unwrap_or(0));
+            (byte(0) | byte(len / 2) << 8 | byte(len - 1) << 16, 0)
+        }
+        4..=7 => (
+            u64::from(u32::from_le_bytes(read(bytes, 0))),
+            u64::from(u32::from_le_bytes(read(bytes, len - 4))),
+        ),
+        8..=16 => (
+            u64::from_le_bytes(read(bytes, 0)),
+            u64::from_le_bytes(read(bytes, len - 8)),
+        ),
+        _ => {
+            let mut h = h;
+            let mut blocks = bytes.chunks_exact(16);
+            for block in &mut blocks {
+                h = fold_mul(
+                    u64::from_le_bytes(read(block, 0)) ^ K0 ^ h,
+                    u64::from_le_bytes(read(block, 8)) ^ k1,
+                );
+            }
+            if !blocks.remainder().is_empty() {
+                h = fold_mul(
+                    u64::from_le_bytes(read(bytes, len - 16)) ^ K0 ^ h,
+                    u64::from_le_bytes(read(bytes, len - 8)) ^ k1,
+                );
+            }
+            return fold_mul(h ^ K2, k1 ^ K0);
+        }
+    };
+    fold_mul(a ^ K0 ^ h, b ^ k1)
 }
 
 /// The bit of `lengths` for a name of `len` bytes: bit `len - 1`, names of 128 bytes and
 /// longer sharing the last bit (and the empty name the first): a set bit only means "search".
-fn length_bit(len: usize) -> u128 {
-    1u128 << len.saturating_sub(1).min(127)
+/// As (word, mask) of the two 64-bit words.
+fn length_bit(len: usize) -> (usize, u64) {
+    let bit = len.saturating_sub(1).min(127);
+    (bit >> 6, 1u64 << (bit & 63))
 }
 
 fn by_len_then_bytes(a: &str, b: &str) -> Ordering {
@@ -39,24 +129,127 @@ fn by_len_then_bytes(a: &str, b: &str) -> Ordering {
         .then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
+impl Table {
+    /// The table of `sorted` (at most `u32::MAX` names) under the first key derived from the
+    /// names that spreads them, or `None`.
+    fn build(sorted: &[Box<str>]) -> Option<Table> {
+        if sorted.is_empty() {
+            return None;
+        }
+        let count = u32::try_from(sorted.len()).ok()?;
+        let buckets = sorted.len().next_power_of_two();
+        let mask = buckets - 1;
+        // The first key: a hash of all the names under a fixed key.
+        let base = sorted.iter().fold(0x9e37_79b9_7f4a_7c15u64, |acc, name| {
+            hash(acc, name.as_bytes())
+        });
+        (0..TABLE_ATTEMPTS).find_map(|attempt| {
+            let key = fold_mul(
+                base ^ attempt.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                0xd6e8_feb8_6659_fd93,
+            );
+            Table::with_key(sorted, key, mask, count)
+        })
+    }
+
+    fn with_key(sorted: &[Box<str>], key: u64, mask: usize, count: u32) -> Option<Table> {
+        let mut entries: Vec<(u64, u32)> = sorted
+            .iter()
+            .zip(0..count)
+            .map(|(name, index)| (hash(key, name.as_bytes()), index))
+            .collect();
+        entries.sort_unstable_by_key(|&(h, _)| (h as usize & mask, h));
+        // Distinct hashes: a query compares bytes with at most one name.
+        if entries
+            .windows(2)
+            .any(|w| matches!(w, [a, b] if a.0 == b.0))
+        {
+            return None;
+        }
+        let mut starts = vec![0u32; mask + 2];
+        for &(h, _) in &entries {
+            let slot = starts.get_mut((h as usize & mask) + 1)?;
+            *slot += 1;
+            if *slot as usize > BUCKET_MAX {
+                return None;
+            }
+        }
+        for b in 1..starts.len() {
+            let previous = starts.get(b - 1).copied().unwrap_or(0);
+            if let Some(slot) = starts.get_mut(b) {
+                *slot += previous;
+            }
+        }
+        Some(Table {
+            key,
+            mask,
+            starts: starts.into_boxed_slice(),
+            entries: entries.into_boxed_slice(),
+        })
+    }
+
+    fn contains(&self, sorted: &[Box<str>], name: &str) -> bool {
+        let h = hash(self.key, name.as_bytes());
+        let bucket = h as usize & self.mask;
+        let (Some(&start), Some(&end)) = (self.starts.get(bucket), self.starts.get(bucket + 1))
+        else {
+            return false;
+        };
+        let Some(entries) = self.entries.get(start as usize..end as usize) else {
+            return false;
+        };
+        entries.iter().any(|&(other, index)| {
+            other == h && sorted.get(index as usize).is_some_and(|n| **n == *name)
+        })
+    }
+}
+
+impl PartialEq for Names {
+    /// The same names: the table is derived from them.
+    fn eq(&self, other: &Names) -> bool {
+        self.sorted == other.sorted
+    }
+}
+
+impl Eq for Names {}
+
 impl Names {
     fn push(&mut self, name: &str) {
-        self.lengths |= length_bit(name.len());
+        let (word, mask) = length_bit(name.len());
+        if let Some(bits) = self.lengths.get_mut(word) {
+            *bits |= mask;
+        }
         self.sorted.push(name.into());
     }
 
-    /// Sorts and removes duplicates: `O(n log n)` for `n` alternatives.
+    /// Sorts, removes duplicates and builds the table: `O(n log n)` for `n` alternatives
+    /// (and at most [`TABLE_ATTEMPTS`] tries of `O(n log n)` each).
     fn finish(&mut self) {
         self.sorted.sort_unstable_by(|a, b| by_len_then_bytes(a, b));
         self.sorted.dedup();
+        self.max_len = self.sorted.last().map_or(0, |name| name.len());
+        self.table = Table::build(&self.sorted);
     }
 
+    /// Whether `name` is in the set. The length check is inlined (most misses end there), the
+    /// lookup is not.
+    #[inline]
     fn contains(&self, name: &str) -> bool {
-        self.lengths & length_bit(name.len()) != 0
-            && self
+        let (word, mask) = length_bit(name.len());
+        name.len() <= self.max_len
+            && self.lengths.get(word).is_some_and(|bits| bits & mask != 0)
+            && self.lookup(name)
+    }
+
+    #[inline(never)]
+    fn lookup(&self, name: &str) -> bool {
+        match &self.table {
+            Some(table) => table.contains(&self.sorted, name),
+            None => self
                 .sorted
                 .binary_search_by(|probe| by_len_then_bytes(probe, name))
-                .is_ok()
+                .is_ok(),
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -65,7 +258,9 @@ impl Names {
 
     fn clear(&mut self) {
         self.sorted.clear();
-        self.lengths = 0;
+        self.lengths = [0; 2];
+        self.max_len = 0;
+        self.table = None;
     }
 
     fn iter(&self) -> impl Iterator<Item = &str> {
@@ -133,9 +328,11 @@ pub enum StoreScope {
 ///
 /// Decided from the raw event type (a header value, or an envelope's type field) before the
 /// body is parsed. Matching allocates nothing and costs the same for 1 or 100 patterns: the
-/// names and groups are sorted lists searched by bisection (no hashing, so no choice of names
-/// can slow a filter down), each lookup at most `log2(n)` comparisons of at most
-/// [`MAX_NAME_BYTES`] bytes.
+/// names and groups are looked up in tables built when the filter is parsed, keyed by a hash
+/// whose key is derived from the names (no RNG) and re-derived until no bucket holds more than
+/// a few names, so a lookup is one hash and a few compares; a set of names no key spreads is
+/// searched by bisection instead (at most `log2(n)` comparisons of at most [`MAX_NAME_BYTES`]
+/// bytes), so no choice of names, or of event types, can slow a filter down.
 ///
 /// **Flow Retail action names** (`ORDER_SETTLED`: no `.`, no lowercase letter) are read in
 /// their dotted form, lowercase with the first `_` as `.` (`order.settled`, as
@@ -186,6 +383,12 @@ pub struct EventFilter {
 
 fn valid_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':')
+}
+
+/// Whether `store` is one of `stores`; out of line, so the common path (every store) stays small.
+#[inline(never)]
+fn in_stores(stores: &BTreeSet<String>, store: Option<&str>) -> bool {
+    store.is_some_and(|store| stores.contains(store))
 }
 
 /// A Flow Retail action name (`ORDER_SETTLED`): no `.`, no lowercase ASCII letter and at least
@@ -426,6 +629,13 @@ impl EventFilter {
         if !is_action_style(event_type) {
             return self.matches_dotted(event_type);
         }
+        self.matches_action(event_type)
+    }
+
+    /// A Flow Retail action name (`ORDER_SETTLED`), looked up dotted; out of line, so the
+    /// common path carries no buffer.
+    #[inline(never)]
+    fn matches_action(&self, event_type: &str) -> bool {
         let mut buf = [0u8; MAX_NAME_BYTES];
         if let Some(name) = dotted(event_type, &mut buf) {
             return self.matches_dotted(name);
@@ -440,6 +650,7 @@ impl EventFilter {
         }
     }
 
+    #[inline]
     fn matches_dotted(&self, event_type: &str) -> bool {
         if self.names.contains(event_type) {
             return true;
@@ -457,10 +668,9 @@ impl EventFilter {
 
     /// Whether an event from `store` passes the store scope.
     pub fn matches_store(&self, store: Option<&str>) -> bool {
-        match (&self.stores, store) {
-            (StoreScope::All, _) => true,
-            (StoreScope::Only(stores), Some(store)) => stores.contains(store),
-            (StoreScope::Only(_), None) => false,
+        match &self.stores {
+            StoreScope::All => true,
+            StoreScope::Only(stores) => in_stores(stores, store),
         }
     }
 
@@ -639,5 +849,78 @@ mod tests {
         let back: EventFilter = serde_json::from_str(&json)?;
         assert_eq!(back, f.with_stores(["s1"]));
         Ok(())
+    }
+
+    /// The table and the bisection agree on every name and on near misses, for sets of
+    /// assorted sizes and lengths; the table is built for them (no fallback).
+    #[test]
+    fn table_agrees_with_bisection() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for n in [1usize, 2, 3, 7, 10, 100, 1024] {
+            let mut names = Names::default();
+            let mut all = Vec::new();
+            for _ in 0..n {
+                let len = 1 + (next() % 40) as usize;
+                let name: String = (0..len)
+                    .map(|_| char::from(b"abc.xyz_019"[(next() % 11) as usize]))
+                    .collect();
+                names.push(&name);
+                all.push(name);
+            }
+            names.finish();
+            assert!(names.table.is_some(), "{n} names: no key spread them");
+            let mut bisect = names.clone();
+            bisect.table = None;
+            for name in &all {
+                assert!(names.contains(name), "{name}");
+                let mut near = name.clone();
+                near.push('a');
+                assert_eq!(names.contains(&near), bisect.contains(&near), "{near}");
+                let shorter = &name[..name.len() - 1];
+                assert_eq!(names.contains(shorter), bisect.contains(shorter));
+                let mut changed = name.clone().into_bytes();
+                let at = (next() as usize) % changed.len();
+                changed[at] = b'q';
+                let changed = String::from_utf8(changed).unwrap_or_default();
+                assert_eq!(names.contains(&changed), bisect.contains(&changed));
+            }
+            assert!(!names.contains(""));
+            assert!(!names.contains(&"a".repeat(200)));
+        }
+    }
+
+    /// Names that differ only in the middle of long names, or share every word but one.
+    #[test]
+    fn table_separates_near_names() {
+        let mut names = Names::default();
+        let long: Vec<String> = (0..300)
+            .map(|i| format!("{}{i:04}{}", "p".repeat(20), "s".repeat(20)))
+            .collect();
+        for name in &long {
+            names.push(name);
+        }
+        names.finish();
+        assert!(names.table.is_some());
+        for name in &long {
+            assert!(names.contains(name));
+        }
+        assert!(!names.contains(&format!("{}9999{}", "p".repeat(20), "s".repeat(20))));
+        // An equal filter whatever the order the names came in: the table follows the names.
+        let mut reversed = Names::default();
+        for name in long.iter().rev() {
+            reversed.push(name);
+        }
+        reversed.finish();
+        assert!(reversed == names);
+        assert_eq!(
+            reversed.table.as_ref().map(|t| t.key),
+            names.table.as_ref().map(|t| t.key)
+        );
     }
 }

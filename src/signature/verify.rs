@@ -264,10 +264,7 @@ fn decode(encoding: Encoding, src: &[u8], tag_len: usize) -> Result<TagBytes, &'
         if src.len() != tag_len * 2 {
             return Err("wrong length for a hex signature");
         }
-        let mut out = [0u8; MAX_TAG];
-        let dst = out.get_mut(..tag_len).ok_or("wrong length")?;
-        hex::decode_to_slice(src, dst).map_err(|_| "not hexadecimal")?;
-        Ok(out)
+        hex_decode(src, tag_len).ok_or("not hexadecimal")
     };
     let base64 = || {
         if let Some(out) = base64_canonical(src, tag_len) {
@@ -298,6 +295,43 @@ fn decode(encoding: Encoding, src: &[u8], tag_len: usize) -> Result<TagBytes, &'
     }
 }
 
+/// The value of each hexadecimal digit (either case), `0xff` for every other byte.
+// Indexing at compile time: an index out of range is a compile error, never a panic.
+#[allow(clippy::indexing_slicing)]
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let mut i = 0u8;
+    while i < 10 {
+        table[(b'0' + i) as usize] = i;
+        i += 1;
+    }
+    let mut i = 0u8;
+    while i < 6 {
+        table[(b'a' + i) as usize] = 10 + i;
+        table[(b'A' + i) as usize] = 10 + i;
+        i += 1;
+    }
+    table
+};
+
+/// `2 * tag_len` hexadecimal digits (either case, as the `hex` crate accepts) decoded in one
+/// table-driven pass with no branch per digit; `None` if any byte is not a digit (or the
+/// length is not `2 * tag_len`).
+fn hex_decode(src: &[u8], tag_len: usize) -> Option<TagBytes> {
+    if src.len() != tag_len * 2 || tag_len > MAX_TAG {
+        return None;
+    }
+    let value = |c: &u8| HEX_VALUES.get(usize::from(*c)).copied().unwrap_or(0xff);
+    let mut out = [0u8; MAX_TAG];
+    let mut bad = 0u8;
+    for ([high, low], byte) in src.as_chunks::<2>().0.iter().zip(out.iter_mut()) {
+        let (high, low) = (value(high), value(low));
+        bad |= high | low;
+        *byte = (high << 4) | (low & 0x0f);
+    }
+    (bad & 0xf0 == 0).then_some(out)
+}
+
 /// The value of each base64 character (standard alphabet), `0xff` for every other byte.
 // Indexing at compile time: an index out of range is a compile error, never a panic.
 #[allow(clippy::indexing_slicing)]
@@ -326,17 +360,19 @@ fn base64_canonical(src: &[u8], tag_len: usize) -> Option<TagBytes> {
     let mut out = [0u8; MAX_TAG];
     let mut bad = 0u8;
     let (groups, tail) = src.split_at_checked(full * 4)?;
-    for (chunk, dst) in groups.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
-        let mut n = 0u32;
-        for c in chunk {
-            let v = value(c);
-            bad |= v;
-            n = (n << 6) | u32::from(v & 0x3f);
-        }
-        for (i, byte) in dst.iter_mut().enumerate() {
-            // `n` holds 24 bits; the shift picks byte i of 3, from the top.
-            *byte = (n >> (16 - 8 * i)) as u8;
-        }
+    let (chunks, _) = groups.as_chunks::<4>();
+    let (dsts, _) = out.as_chunks_mut::<3>();
+    for ([a, b, c, d], [x, y, z]) in chunks.iter().zip(dsts.iter_mut()) {
+        let (a, b, c, d) = (value(a), value(b), value(c), value(d));
+        bad |= a | b | c | d;
+        // 24 bits, 6 per character, out as 3 bytes from the top.
+        let n = u32::from(a & 0x3f) << 18
+            | u32::from(b & 0x3f) << 12
+            | u32::from(c & 0x3f) << 6
+            | u32::from(d & 0x3f);
+        *x = (n >> 16) as u8;
+        *y = (n >> 8) as u8;
+        *z = n as u8;
     }
     if bad & 0xc0 != 0 {
         return None;
@@ -369,20 +405,113 @@ fn base64_canonical(src: &[u8], tag_len: usize) -> Option<TagBytes> {
     Some(out)
 }
 
+/// The position of the first `needle` in `haystack`: eight bytes at a time (a word compare,
+/// no per-byte branch), the tail byte by byte.
+fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let pattern = LOW * u64::from(needle);
+    let mut words = haystack.chunks_exact(8);
+    let mut offset = 0usize;
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let x = u64::from_le_bytes(bytes) ^ pattern;
+        // A zero byte of `x` is a match; the lowest flagged byte is exactly the first one
+        // (a false flag can only sit above a true zero, where the borrow came from).
+        let found = x.wrapping_sub(LOW) & !x & HIGH;
+        if found != 0 {
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|b| *b == needle)
+        .map(|at| offset + at)
+}
+
+/// The pieces of `value` between the `separator` bytes, as `<[u8]>::split` gives them, each
+/// separator found with [`find_byte`] (eight bytes at a time).
+fn split_byte(value: &[u8], separator: u8) -> SplitByte<'_> {
+    SplitByte {
+        rest: Some(value),
+        separator,
+    }
+}
+
+/// The iterator of [`split_byte`].
+#[derive(Clone)]
+struct SplitByte<'a> {
+    rest: Option<&'a [u8]>,
+    separator: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let rest = self.rest?;
+        Some(match find_byte(rest, self.separator) {
+            Some(at) => {
+                self.rest = rest.get(at + 1..);
+                rest.get(..at).unwrap_or_default()
+            }
+            None => {
+                self.rest = None;
+                rest
+            }
+        })
+    }
+}
+
 /// `key=value` items of a comma-separated header (Stripe, Ordergroove), whitespace trimmed,
 /// empty items skipped. An item without `=` comes with `None`.
-fn kv_items(value: &[u8]) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> + Clone {
-    value
-        .split(|b| *b == b',')
-        .map(<[u8]>::trim_ascii)
-        .filter(|item| !item.is_empty())
-        .map(|item| match item.iter().position(|b| *b == b'=') {
-            Some(at) => (
-                item.get(..at).unwrap_or_default().trim_ascii(),
-                Some(item.get(at + 1..).unwrap_or_default().trim_ascii()),
-            ),
-            None => (item, None),
-        })
+fn kv_items(value: &[u8]) -> KvItems<'_> {
+    KvItems {
+        items: split_byte(value, b','),
+    }
+}
+
+/// The iterator of [`kv_items`]: each `,` found with [`find_byte`], not byte by byte.
+#[derive(Clone)]
+struct KvItems<'a> {
+    items: SplitByte<'a>,
+}
+
+impl<'a> Iterator for KvItems<'a> {
+    type Item = (&'a [u8], Option<&'a [u8]>);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let item = self.items.next()?.trim_ascii();
+            if item.is_empty() {
+                continue;
+            }
+            return Some(match item.iter().position(|b| *b == b'=') {
+                Some(at) => (
+                    item.get(..at).unwrap_or_default().trim_ascii(),
+                    Some(item.get(at + 1..).unwrap_or_default().trim_ascii()),
+                ),
+                None => (item, None),
+            });
+        }
+    }
+}
+
+/// `parts` one after the other in `buf`, or `None` if they do not fit: the few bytes signed
+/// before the body, for one HMAC update instead of one per part.
+fn joined<'b>(buf: &'b mut [u8], parts: &[&[u8]]) -> Option<&'b [u8]> {
+    let mut at = 0usize;
+    for part in parts {
+        let end = at + part.len();
+        buf.get_mut(at..end)?.copy_from_slice(part);
+        at = end;
+    }
+    buf.get(..at)
 }
 
 /// Parses a unix timestamp: ASCII digits only, fitting in an `i64`.
@@ -461,11 +590,13 @@ impl Find for Scan<'_> {
         for (name, value) in self.0 {
             let name = name.as_str();
             for (slot, target) in found.iter_mut().zip(names) {
-                if name == target.text {
+                if name.len() == target.text.len() && name == target.text {
                     *slot = match *slot {
                         None => Some((value.as_bytes(), false)),
                         Some((first, _)) => Some((first, true)),
                     };
+                    // The names are distinct: no other can match this header.
+                    break;
                 }
             }
         }
@@ -801,15 +932,29 @@ impl Verifier {
         })?;
         let timestamp = parse_timestamp(raw_ts)
             .ok_or_else(|| malformed(header, "timestamp is not a non-negative integer"))?;
-        let parts: [&[u8]; 3] = [raw_ts, b".", body];
+        // `"{ts}."` on the stack (a timestamp that parses has at most 19 digits): one HMAC
+        // update for it, then the body.
+        let mut prefix = [0u8; 20];
+        let joined_parts;
+        let split_parts;
+        let parts: &[&[u8]] = match joined(&mut prefix, &[raw_ts, b"."]) {
+            Some(prefix) => {
+                joined_parts = [prefix, body];
+                &joined_parts
+            }
+            None => {
+                split_parts = [raw_ts, b".", body];
+                &split_parts
+            }
+        };
         let index = match signatures.get(..count) {
-            Some(few) => self.find_match(header, &parts, few.iter().copied(), Encoding::Hex)?,
+            Some(few) => self.find_match(header, parts, few.iter().copied(), Encoding::Hex)?,
             // More signatures than the stack holds: walk the header again.
             None => {
                 let all = kv_items(value)
                     .filter(move |(key, _)| *key == sig_key)
                     .filter_map(|(_, item)| item);
-                self.find_match(header, &parts, all, Encoding::Hex)?
+                self.find_match(header, parts, all, Encoding::Hex)?
             }
         };
         self.check_timestamp(timestamp, now)?;
@@ -859,7 +1004,7 @@ impl Verifier {
         let mut count = 0usize;
         let mut entries = 0usize;
         let mut unversioned = false;
-        for entry in signatures.split(|b| *b == b' ').filter(|e| !e.is_empty()) {
+        for entry in split_byte(signatures, b' ').filter(|e| !e.is_empty()) {
             entries += 1;
             match entry.iter().position(|b| *b == b',') {
                 None => unversioned = true,
@@ -879,16 +1024,28 @@ impl Verifier {
         if count == 0 && unversioned {
             return Err(malformed(sig_name, "a signature has no version prefix"));
         }
-        let parts: [&[u8]; 5] = [raw_id, b".", raw_ts, b".", body];
-        let index = match v1.get(..count) {
-            Some(few) => {
-                self.find_match(sig_name, &parts, few.iter().copied(), Encoding::Base64)?
+        // `"{id}.{ts}."` on the stack (at most 128 + 1 + 19 + 1 bytes): one HMAC update for
+        // it, then the body.
+        let mut prefix = [0u8; MAX_MESSAGE_ID_BYTES + 21];
+        let joined_parts;
+        let split_parts;
+        let parts: &[&[u8]] = match joined(&mut prefix, &[raw_id, b".", raw_ts, b"."]) {
+            Some(prefix) => {
+                joined_parts = [prefix, body];
+                &joined_parts
             }
+            None => {
+                split_parts = [raw_id, b".", raw_ts, b".", body];
+                &split_parts
+            }
+        };
+        let index = match v1.get(..count) {
+            Some(few) => self.find_match(sig_name, parts, few.iter().copied(), Encoding::Base64)?,
             None => {
                 let all = signatures
                     .split(|b| *b == b' ')
                     .filter_map(|entry| entry.strip_prefix(b"v1,"));
-                self.find_match(sig_name, &parts, all, Encoding::Base64)?
+                self.find_match(sig_name, parts, all, Encoding::Base64)?
             }
         };
         self.check_timestamp(timestamp, now)?;
@@ -990,6 +1147,122 @@ mod tests {
             }
         }
         assert_eq!(base64_canonical(b"AAAA", 32), None);
+    }
+
+    /// The table decoder accepts exactly what the `hex` crate accepts, with the same bytes.
+    #[test]
+    fn hex_decode_agrees_with_the_crate() {
+        for tag_len in [1usize, 2, 20, 32] {
+            let tag: Vec<u8> = (0..tag_len).map(|i| (i * 37 + 11) as u8).collect();
+            for text in [hex::encode(&tag), hex::encode_upper(&tag)] {
+                let ours = hex_decode(text.as_bytes(), tag_len).expect("hex");
+                assert_eq!(&ours[..tag_len], &tag[..]);
+                assert!(ours[tag_len..].iter().all(|b| *b == 0));
+                for at in 0..text.len() {
+                    for c in 0..=255u8 {
+                        let mut bad = text.clone().into_bytes();
+                        bad[at] = c;
+                        let mut theirs = vec![0u8; tag_len];
+                        let crate_ok = hex::decode_to_slice(&bad, &mut theirs).is_ok();
+                        match hex_decode(&bad, tag_len) {
+                            Some(out) => {
+                                assert!(crate_ok, "{c}");
+                                assert_eq!(&out[..tag_len], &theirs[..]);
+                            }
+                            None => assert!(!crate_ok, "{c}"),
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(hex_decode(b"abc", 1), None);
+        assert_eq!(hex_decode(b"", 0).map(|o| o[0]), Some(0));
+    }
+
+    #[test]
+    fn find_byte_finds_the_first() {
+        for len in 0..40usize {
+            let mut hay = vec![b'a'; len];
+            assert_eq!(find_byte(&hay, b','), None);
+            for at in 0..len {
+                hay[at] = b',';
+                assert_eq!(find_byte(&hay, b','), Some(at), "{len} {at}");
+                // Bytes just above and below the needle, and a second needle later.
+                if at + 1 < len {
+                    hay[at + 1] = b',';
+                    assert_eq!(find_byte(&hay, b','), Some(at));
+                    hay[at + 1] = b'-';
+                    assert_eq!(find_byte(&hay, b','), Some(at));
+                    hay[at + 1] = b'a';
+                }
+                hay[at] = 0xac;
+                assert_eq!(find_byte(&hay, b','), None);
+                hay[at] = b'a';
+            }
+        }
+        assert_eq!(find_byte(b"\0\0\0\0\0\0\0\0\0", 0), Some(0));
+        assert_eq!(find_byte(b"\x01\x00", 0), Some(1));
+    }
+
+    #[test]
+    fn split_byte_is_split() {
+        for value in [
+            &b""[..],
+            b" ",
+            b"  ",
+            b"a",
+            b" a",
+            b"a ",
+            b"a  b",
+            b"v1,x v1,y",
+            b" x  ",
+        ] {
+            let ours: Vec<&[u8]> = split_byte(value, b' ').collect();
+            let theirs: Vec<&[u8]> = value.split(|b| *b == b' ').collect();
+            assert_eq!(ours, theirs);
+        }
+        let long = [b'x'; 70];
+        let ours: Vec<&[u8]> = split_byte(&long, b' ').collect();
+        assert_eq!(ours, vec![&long[..]]);
+    }
+
+    /// The split agrees with the obvious one (split, trim, skip empty) on assorted headers.
+    #[test]
+    fn kv_items_agree_with_split() {
+        let reference = |value: &[u8]| -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
+            value
+                .split(|b| *b == b',')
+                .map(<[u8]>::trim_ascii)
+                .filter(|item| !item.is_empty())
+                .map(|item| match item.iter().position(|b| *b == b'=') {
+                    Some(at) => (
+                        item[..at].trim_ascii().to_vec(),
+                        Some(item[at + 1..].trim_ascii().to_vec()),
+                    ),
+                    None => (item.to_vec(), None),
+                })
+                .collect()
+        };
+        let alphabet = [b',', b'=', b' ', b'\t', b'a', b'1', b'v', b't'];
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 40) as usize;
+            let value: Vec<u8> = (0..len)
+                .map(|i| alphabet[((x >> (i % 20 * 3)) as usize + i) % alphabet.len()])
+                .collect();
+            let ours: Vec<(Vec<u8>, Option<Vec<u8>>)> = kv_items(&value)
+                .map(|(k, v)| (k.to_vec(), v.map(<[u8]>::to_vec)))
+                .collect();
+            assert_eq!(
+                ours,
+                reference(&value),
+                "{:?}",
+                String::from_utf8_lossy(&value)
+            );
+        }
     }
 
     #[test]
