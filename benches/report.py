@@ -21,6 +21,8 @@ import sys
 SIZES = (256, 4096, 65536)
 OURS = ("revel", "mipos", "github", "standard", "stripe", "ordergroove")
 PEERS = ("svix", "standardwebhooks")
+# Floors over exactly the bytes these schemes sign (`"{ts}."` or `"{id}.{ts}."`, then the body).
+SIGNED = ("stripe", "ordergroove", "standard")
 SCHEMES = ("revel", "mipos", "linga", "ordergroove", "standard", "stripe", "github",
            "shopify", "square")
 ORDERS = ("revel-order", "mipos-order")
@@ -64,6 +66,7 @@ def ids():
     for n in SIZES:
         out += [f"verify/{name}/{n}" for name in OURS]
         out += [f"verify/raw-hmac-sha1/{n}", f"verify/raw-hmac-sha256/{n}"]
+        out += [f"verify/raw-signed-{name}/{n}" for name in SIGNED]
         out += [f"verify/{peer}/{n}" for peer in PEERS]
     for order in ORDERS:
         out += [f"parse/{order}/{impl}" for impl in IMPLS]
@@ -126,7 +129,11 @@ def goal(full_id, med):
             if base is None:
                 return "", "", None
             ratio = this / base
-            return f"{ratio:.2f}× {floor}", f"≤ {limit:.2f}×", ratio <= limit
+            text = f"{ratio:.2f}× {floor}"
+            signed = med(f"verify/raw-signed-{name}/{n}") if name in SIGNED else None
+            if signed is not None:
+                text += f" ({this / signed:.2f}× raw-signed-{name})"
+            return text, f"≤ {limit:.2f}×", ratio <= limit
         if name in PEERS:
             ours = med(f"verify/standard/{n}")
             if ours is None:
