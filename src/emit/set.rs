@@ -277,6 +277,9 @@ fn change_vec(list: &mut Vec<Option<Entry>>, change: Change) {
     }
 }
 
+/// A key of the overflow map (encoded) and its list.
+type Overflowed = (Box<[u8]>, Span);
+
 /// A slot of the [`Table`].
 #[derive(Clone, Debug, Default)]
 enum Slot {
@@ -318,7 +321,7 @@ struct Table {
     /// Freed slots.
     freed: usize,
     /// Keys whose window was full, by hash then encoded key.
-    overflow: BTreeMap<u64, Vec<(Box<[u8]>, Span)>>,
+    overflow: BTreeMap<u64, Vec<Overflowed>>,
     /// How many keys of each kind there are (slots and overflow): lookups of a kind that has
     /// none are skipped.
     kinds: [usize; Kind::COUNT],
@@ -1066,7 +1069,7 @@ mod tests {
             .unwrap()
     }
 
-    fn scan<'a>(set: &'a EndpointSet, event_type: &str, store: Option<&str>) -> Vec<EndpointId> {
+    fn scan(set: &EndpointSet, event_type: &str, store: Option<&str>) -> Vec<EndpointId> {
         set.iter()
             .filter(|(_, e)| e.wants(event_type, store))
             .map(|(id, _)| id)

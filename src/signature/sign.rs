@@ -139,6 +139,34 @@ pub struct Signed {
     count: usize,
 }
 
+/// Header `index` of [`Scheme::headers`], made at compile time (a `HeaderName::from_static`
+/// at run time validates its text on every call).
+fn scheme_header(scheme: Scheme, index: usize) -> Option<HeaderName> {
+    const REVEL: HeaderName = HeaderName::from_static("x-revel-signature");
+    const MIPOS: HeaderName = HeaderName::from_static("signature-webhook");
+    const ORDERGROOVE: HeaderName = HeaderName::from_static("ordergroove-signature");
+    const WEBHOOK_ID: HeaderName = HeaderName::from_static("webhook-id");
+    const WEBHOOK_TIMESTAMP: HeaderName = HeaderName::from_static("webhook-timestamp");
+    const WEBHOOK_SIGNATURE: HeaderName = HeaderName::from_static("webhook-signature");
+    const STRIPE: HeaderName = HeaderName::from_static("stripe-signature");
+    const GITHUB: HeaderName = HeaderName::from_static("x-hub-signature-256");
+    const SHOPIFY: HeaderName = HeaderName::from_static("x-shopify-hmac-sha256");
+    const SQUARE: HeaderName = HeaderName::from_static("x-square-hmacsha256-signature");
+    Some(match (scheme, index) {
+        (Scheme::Revel, 0) => REVEL,
+        (Scheme::Mipos, 0) => MIPOS,
+        (Scheme::Ordergroove, 0) => ORDERGROOVE,
+        (Scheme::Standard, 0) => WEBHOOK_ID,
+        (Scheme::Standard, 1) => WEBHOOK_TIMESTAMP,
+        (Scheme::Standard, 2) => WEBHOOK_SIGNATURE,
+        (Scheme::Stripe, 0) => STRIPE,
+        (Scheme::Github, 0) => GITHUB,
+        (Scheme::Shopify, 0) => SHOPIFY,
+        (Scheme::Square, 0) => SQUARE,
+        _ => return None,
+    })
+}
+
 impl Signed {
     fn name(&self, index: usize) -> Option<&str> {
         match &self.custom_name {
@@ -152,11 +180,7 @@ impl Signed {
         match &self.custom_name {
             Some(name) if index == 0 => Some(name.clone()),
             Some(_) => None,
-            None => self
-                .scheme
-                .headers()
-                .get(index)
-                .map(|name| HeaderName::from_static(name)),
+            None => scheme_header(self.scheme, index),
         }
     }
 
@@ -545,6 +569,16 @@ fn validate_id(id: &str) -> Result<(), SignError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scheme_headers_are_the_listed_ones() {
+        for scheme in Scheme::ALL {
+            let names: Vec<_> = (0..4)
+                .map_while(|index| scheme_header(scheme, index))
+                .collect();
+            assert_eq!(names, scheme.headers(), "{scheme}");
+        }
+    }
 
     #[test]
     fn digits() {
