@@ -180,14 +180,28 @@ fn mix(mut hash: u64, bytes: &[u8]) -> u64 {
 }
 
 impl Key<'_> {
-    /// The parts of the encoding: the kind, for store-scoped kinds the store's length (8 bytes,
-    /// little-endian) and the store, then the name. Unambiguous: the kind says whether a
-    /// length and a store follow, and the length where the store ends.
+    /// The parts of the encoding: the kind, for store-scoped kinds the store's length (LEB128:
+    /// 7 bits a byte, the high bit set on all but the last) and the store, then the name.
+    /// Unambiguous: the kind says whether a length and a store follow, and the length where
+    /// the store ends.
     fn with_parts<R>(&self, f: impl FnOnce([&[u8]; 4]) -> R) -> R {
         let kind = self.kind.byte();
         if self.kind.has_store() {
-            let len = (self.store.len() as u64).to_le_bytes();
-            f([kind, &len, self.store.as_bytes(), self.name.as_bytes()])
+            let mut len = [0u8; 10];
+            let mut used = 0;
+            let mut n = self.store.len() as u64;
+            for byte in &mut len {
+                used += 1;
+                // The low 7 bits.
+                *byte = (n & 0x7f) as u8;
+                n >>= 7;
+                if n == 0 {
+                    break;
+                }
+                *byte |= 0x80;
+            }
+            let len = len.get(..used).unwrap_or_default();
+            f([kind, len, self.store.as_bytes(), self.name.as_bytes()])
         } else {
             f([kind, &[], &[], self.name.as_bytes()])
         }
@@ -277,19 +291,31 @@ fn change_vec(list: &mut Vec<Option<Entry>>, change: Change) {
     }
 }
 
+/// The longest encoded key kept in its slot; longer ones go to the key arena.
+const INLINE: usize = 38;
+
+/// Where a slot's encoded key is: in the slot (short keys: no read elsewhere to compare), or
+/// in the key arena.
+#[derive(Clone, Copy, Debug)]
+enum KeyRef {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Arena(Span),
+}
+
 /// A key of the overflow map (encoded) and its list.
 type Overflowed = (Box<[u8]>, Span);
 
-/// A slot of the [`Table`].
+/// A slot of the [`Table`]: one cache line.
 #[derive(Clone, Debug, Default)]
+#[repr(align(64))]
 enum Slot {
     /// Never used since the table was last rebuilt: a lookup stops here.
     #[default]
     Empty,
     /// Used, then freed: a lookup goes on past it.
     Freed,
-    /// A key (its hash, and where its encoding is in the key arena) and its list (never empty).
-    Full { hash: u64, key: Span, list: Span },
+    /// A key (its hash, and its encoding) and its list (never empty).
+    Full { hash: u64, key: KeyRef, list: Span },
 }
 
 /// How many slots from its home a key may sit; a key that finds none of them free goes to the
@@ -354,10 +380,14 @@ impl Table {
         self.slots.get(home..home + WINDOW).unwrap_or_default()
     }
 
-    fn key_bytes(&self, key: Span) -> &[u8] {
-        self.keys
-            .get(key.start..key.start + key.len)
-            .unwrap_or_default()
+    fn key_bytes<'a>(&'a self, key: &'a KeyRef) -> &'a [u8] {
+        match key {
+            KeyRef::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            KeyRef::Arena(key) => self
+                .keys
+                .get(key.start..key.start + key.len)
+                .unwrap_or_default(),
+        }
     }
 
     fn list(&self, list: Span) -> &[Option<Entry>] {
@@ -375,7 +405,7 @@ impl Table {
                 Slot::Full {
                     hash: h, key: k, ..
                 } => {
-                    if *h == hash && key.is(self.key_bytes(*k)) {
+                    if *h == hash && key.is(self.key_bytes(k)) {
                         return Some(self.home(hash) + at);
                     }
                 }
@@ -430,7 +460,9 @@ impl Table {
                     }
                     self.full -= 1;
                     self.freed += 1;
-                    self.keys_garbage += k.len;
+                    if let KeyRef::Arena(k) = k {
+                        self.keys_garbage += k.len;
+                    }
                     self.count(key.kind, false);
                 }
             }
@@ -558,9 +590,14 @@ impl Table {
         self.keys_garbage = 0;
         for slot in old_slots {
             if let Slot::Full { hash, key, list } = slot {
-                let bytes = old_keys
-                    .get(key.start..key.start + key.len)
-                    .unwrap_or_default();
+                let bytes = match &key {
+                    KeyRef::Inline { len, bytes } => {
+                        bytes.get(..usize::from(*len)).unwrap_or_default()
+                    }
+                    KeyRef::Arena(key) => old_keys
+                        .get(key.start..key.start + key.len)
+                        .unwrap_or_default(),
+                };
                 self.place_encoded(hash, bytes, list);
             }
         }
@@ -605,16 +642,22 @@ impl Table {
                 if matches!(slot, Slot::Freed) {
                     self.freed -= 1;
                 }
-                let start = self.keys.len();
-                *slot = Slot::Full {
-                    hash,
-                    key: Span {
-                        start,
-                        len: encoded.len(),
-                    },
-                    list,
+                let mut inline = [0u8; INLINE];
+                let key = match (inline.get_mut(..encoded.len()), u8::try_from(encoded.len())) {
+                    (Some(head), Ok(len)) => {
+                        head.copy_from_slice(encoded);
+                        KeyRef::Inline { len, bytes: inline }
+                    }
+                    _ => {
+                        let start = self.keys.len();
+                        self.keys.extend_from_slice(encoded);
+                        KeyRef::Arena(Span {
+                            start,
+                            len: encoded.len(),
+                        })
+                    }
                 };
-                self.keys.extend_from_slice(encoded);
+                *slot = Slot::Full { hash, key, list };
                 self.full += 1;
             }
             None => {
@@ -1191,5 +1234,13 @@ mod tests {
         let table = &set.index.table;
         assert!(table.entries_garbage <= table.entries.len() / 2 + 64);
         assert!(table.keys_garbage <= table.keys.len() / 2 + 1024);
+    }
+}
+
+#[cfg(test)]
+mod layout {
+    #[test]
+    fn a_slot_is_one_cache_line() {
+        assert_eq!(core::mem::size_of::<super::Slot>(), 64);
     }
 }
