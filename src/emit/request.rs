@@ -154,6 +154,21 @@ impl Endpoint {
                 filter: self.config.filter.pattern(),
             });
         }
+        self.build(
+            event,
+            message_id,
+            &mut Shared::new(self, event, now, message_id),
+        )
+    }
+
+    /// The request for an event this endpoint wants (enabled, filter passes), with the values
+    /// shared by every request of the event.
+    pub(super) fn build(
+        &self,
+        event: &OutgoingEvent,
+        message_id: &str,
+        shared: &mut Shared,
+    ) -> Result<Request<Bytes>, RequestError> {
         // `Bytes::clone` shares the body; the URI's parts are shared the same way.
         let mut request = Request::new(event.body.clone());
         *request.method_mut() = Method::POST;
@@ -179,28 +194,139 @@ impl Endpoint {
             headers.insert(name.clone(), value.clone());
         }
         if let Vendor::Revel { .. } = self.config.vendor {
-            let value = |v: &str| {
-                HeaderValue::from_str(v)
-                    .map_err(|_| RequestError::Http(format!("bad header {v:?}")))
-            };
             headers.insert(
                 crate::header::REVEL_EVENT_TYPE,
-                value(event.event_type.as_str())?,
+                revel_value(shared.get(Part::EventType), event.event_type.as_str())?,
             );
             if let Some(store) = &event.store {
-                headers.insert(crate::header::REVEL_ESTABLISHMENT_ID, value(store)?);
+                headers.insert(
+                    crate::header::REVEL_ESTABLISHMENT_ID,
+                    revel_value(shared.get(Part::Store), store)?,
+                );
             }
         }
         if let Some(signer) = &self.signer {
-            let message = Message::new(&event.body).id(message_id).timestamp(now);
-            signer.sign(&message)?.insert_into(headers)?;
+            let message = Message::new(&event.body)
+                .id(message_id)
+                .timestamp(shared.now);
+            signer
+                .sign(&message)?
+                .insert_shared(headers, shared.get(Part::Timestamp))?;
         }
-        let id_header = self.message_id_header_name();
         if !message_id.is_empty() {
-            let value = HeaderValue::from_str(message_id)
-                .map_err(|_| RequestError::InvalidMessageId(self.message_id_header()))?;
-            headers.insert(id_header, value);
+            let value = shared
+                .get(Part::MessageId)
+                .ok_or(RequestError::InvalidMessageId(self.message_id_header()))?;
+            headers.insert(self.message_id_header_name(), value);
         }
         Ok(request)
     }
+}
+
+/// The header values every request of one event shares, made once (then cloned: a clone counts
+/// a reference, it does not copy).
+pub(super) struct Shared {
+    now: i64,
+    /// For one request: values are moved out rather than cloned (the first clone of a value
+    /// allocates its shared header).
+    once: bool,
+    /// `message_id` as a header value (`None`: empty, or not a valid header value).
+    message_id: Option<HeaderValue>,
+    /// `now` in decimal, for Standard Webhooks' `webhook-timestamp` (`None`: none needs it).
+    timestamp: Option<HeaderValue>,
+    /// The event type and the store for Revel's headers (`None`: no Revel endpoint, or no
+    /// store).
+    event_type: Option<HeaderValue>,
+    store: Option<HeaderValue>,
+}
+
+impl Shared {
+    /// The values `endpoint` needs for `event`.
+    pub(super) fn new(
+        endpoint: &Endpoint,
+        event: &OutgoingEvent,
+        now: i64,
+        message_id: &str,
+    ) -> Shared {
+        let standard = matches!(
+            endpoint.config.auth,
+            Auth::Signature {
+                scheme: Scheme::Standard,
+                ..
+            }
+        );
+        let revel = matches!(endpoint.config.vendor, Vendor::Revel { .. });
+        Shared::with(event, now, message_id, standard, revel, true)
+    }
+
+    /// The values of every kind of endpoint, for `event`.
+    pub(super) fn all(event: &OutgoingEvent, now: i64, message_id: &str) -> Shared {
+        Shared::with(event, now, message_id, true, true, false)
+    }
+
+    fn with(
+        event: &OutgoingEvent,
+        now: i64,
+        message_id: &str,
+        standard: bool,
+        revel: bool,
+        once: bool,
+    ) -> Shared {
+        let text = |on: bool, text: &str| on.then(|| HeaderValue::from_str(text).ok()).flatten();
+        Shared {
+            now,
+            once,
+            message_id: text(!message_id.is_empty(), message_id),
+            // Negative: none (signing refuses it first).
+            timestamp: u64::try_from(now)
+                .ok()
+                .filter(|_| standard)
+                .and_then(decimal),
+            event_type: text(revel, event.event_type.as_str()),
+            store: event.store.as_deref().and_then(|store| text(revel, store)),
+        }
+    }
+}
+
+/// Which value of a [`Shared`].
+#[derive(Clone, Copy)]
+enum Part {
+    MessageId,
+    Timestamp,
+    EventType,
+    Store,
+}
+
+impl Shared {
+    /// A value: moved out for one request, else cloned.
+    fn get(&mut self, part: Part) -> Option<HeaderValue> {
+        let slot = match part {
+            Part::MessageId => &mut self.message_id,
+            Part::Timestamp => &mut self.timestamp,
+            Part::EventType => &mut self.event_type,
+            Part::Store => &mut self.store,
+        };
+        if self.once { slot.take() } else { slot.clone() }
+    }
+}
+
+/// A Revel header value: the shared one, or the error for `text`.
+fn revel_value(shared: Option<HeaderValue>, text: &str) -> Result<HeaderValue, RequestError> {
+    shared.ok_or_else(|| RequestError::Http(format!("bad header {text:?}")))
+}
+
+/// `n` in decimal as a header value, formatted on the stack (one allocation, for the value).
+fn decimal(mut n: u64) -> Option<HeaderValue> {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start = start.checked_sub(1)?;
+        // `n % 10` is below 10.
+        *digits.get_mut(start)? = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    HeaderValue::from_bytes(digits.get(start..)?).ok()
 }

@@ -10,7 +10,7 @@ use http::Request;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::endpoint::Endpoint;
-use super::request::{OutgoingEvent, RequestError};
+use super::request::{OutgoingEvent, RequestError, Shared};
 use crate::StoreScope;
 
 /// The id of an endpoint in an [`EndpointSet`]: assigned in creation order, never reused.
@@ -58,7 +58,7 @@ pub enum SetError {
     CounterTooLarge(u64),
 }
 
-/// Where an endpoint's type filter puts it in a [`TypeIndex`].
+/// Where an endpoint's type filter puts it in the [`Index`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum TypeKey {
     /// An exact event type.
@@ -114,161 +114,591 @@ fn type_keys(filter: &crate::EventFilter) -> Option<Vec<TypeKey>> {
     Some(keys)
 }
 
-/// A map from strings, looked up without allocating and without one pointer chase per
-/// comparison: keys are found by a 64-bit FNV-1a hash in a `BTreeMap` (compared inline), then
-/// by the text among the few keys of that hash (sorted, binary-searched). Deterministic (no
-/// random seed: the crate has no RNG), and names crafted to collide cost a binary search among
-/// themselves, never a scan of the map.
-#[derive(Clone, Debug)]
-struct StrMap<V> {
-    map: BTreeMap<u64, Vec<(Box<str>, V)>>,
-}
-
-impl<V> Default for StrMap<V> {
-    fn default() -> Self {
-        StrMap {
-            map: BTreeMap::new(),
-        }
-    }
-}
-
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-impl<V: Default> StrMap<V> {
-    fn get(&self, key: &str) -> Option<&V> {
-        let bucket = self.map.get(&fnv1a(key))?;
-        let at = bucket.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
-        bucket.get(at).map(|(_, v)| v)
-    }
-
-    fn get_mut(&mut self, key: &str) -> Option<&mut V> {
-        let bucket = self.map.get_mut(&fnv1a(key))?;
-        let at = bucket.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
-        bucket.get_mut(at).map(|(_, v)| v)
-    }
-
-    /// Applies `f` to the value of `key`, inserting a default value first if it is missing.
-    fn with_default(&mut self, key: &str, f: impl FnOnce(&mut V)) {
-        let bucket = self.map.entry(fnv1a(key)).or_default();
-        let at = match bucket.binary_search_by(|(k, _)| (**k).cmp(key)) {
-            Ok(at) => at,
-            Err(at) => {
-                bucket.insert(at, (key.into(), V::default()));
-                at
-            }
-        };
-        if let Some((_, value)) = bucket.get_mut(at) {
-            f(value);
-        }
-    }
-
-    fn remove(&mut self, key: &str) {
-        let hash = fnv1a(key);
-        if let Some(bucket) = self.map.get_mut(&hash) {
-            if let Ok(at) = bucket.binary_search_by(|(k, _)| (**k).cmp(key)) {
-                bucket.remove(at);
-            }
-            if bucket.is_empty() {
-                self.map.remove(&hash);
-            }
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-}
-
-/// An entry of an index list: the id and the endpoint, shared with the set.
+/// An entry of an index list: the id and the endpoint, shared with the set. Lists live in one
+/// arena of `Option<Entry>`; the slots of a list hold `Some` up to its length, `None` beyond.
 type Entry = (EndpointId, Arc<Endpoint>);
 
-/// Endpoints by event type: exact names, groups, and those taking every type. Each list is
-/// in creation order.
-#[derive(Clone, Debug, Default)]
-struct TypeIndex {
-    names: StrMap<Vec<Entry>>,
-    groups: StrMap<Vec<Entry>>,
-    any: Vec<Entry>,
+/// What an index key names: a type, a group or every type, of every store or of one store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// An exact event type, every store.
+    Name = 0,
+    /// A group (`order.*`), every store.
+    Group = 1,
+    /// An exact event type, one store.
+    StoreName = 2,
+    /// A group, one store.
+    StoreGroup = 3,
+    /// Every type, one store.
+    StoreAny = 4,
 }
 
-impl TypeIndex {
-    fn is_empty(&self) -> bool {
-        self.names.is_empty() && self.groups.is_empty() && self.any.is_empty()
+impl Kind {
+    const COUNT: usize = 5;
+
+    fn has_store(self) -> bool {
+        matches!(self, Kind::StoreName | Kind::StoreGroup | Kind::StoreAny)
     }
 
-    fn add(&mut self, key: &TypeKey, entry: Entry) {
-        match key {
-            TypeKey::Name(name) => self
-                .names
-                .with_default(name, |list| insert_sorted(list, entry)),
-            TypeKey::Group(group) => {
-                self.groups
-                    .with_default(group, |list| insert_sorted(list, entry));
+    fn byte(self) -> &'static [u8] {
+        match self {
+            Kind::Name => &[0],
+            Kind::Group => &[1],
+            Kind::StoreName => &[2],
+            Kind::StoreGroup => &[3],
+            Kind::StoreAny => &[4],
+        }
+    }
+}
+
+/// A key of the [`Table`], borrowed: its kind, its store (empty for every store) and its name
+/// (a type or a group; empty for every type). Stored encoded as bytes (see [`Key::parts`]).
+#[derive(Clone, Copy, Debug)]
+struct Key<'a> {
+    kind: Kind,
+    store: &'a str,
+    name: &'a str,
+}
+
+const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+const HASH_MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// Mixes `bytes` into `hash`, eight at a time, then their length.
+fn mix(mut hash: u64, bytes: &[u8]) -> u64 {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let word = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
+        hash = (hash ^ word).wrapping_mul(HASH_MUL).rotate_left(29);
+    }
+    let mut tail = [0u8; 8];
+    let rest = chunks.remainder();
+    if let Some(head) = tail.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    let word = u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56);
+    (hash ^ word).wrapping_mul(HASH_MUL).rotate_left(29)
+}
+
+impl Key<'_> {
+    /// The parts of the encoding: the kind, for store-scoped kinds the store's length (LEB128:
+    /// 7 bits a byte, the high bit set on all but the last) and the store, then the name.
+    /// Unambiguous: the kind says whether a length and a store follow, and the length where
+    /// the store ends.
+    fn with_parts<R>(&self, f: impl FnOnce([&[u8]; 4]) -> R) -> R {
+        let kind = self.kind.byte();
+        if self.kind.has_store() {
+            let mut len = [0u8; 10];
+            let mut used = 0;
+            let mut n = self.store.len() as u64;
+            for byte in &mut len {
+                used += 1;
+                // The low 7 bits.
+                *byte = (n & 0x7f) as u8;
+                n >>= 7;
+                if n == 0 {
+                    break;
+                }
+                *byte |= 0x80;
             }
-            TypeKey::Any => insert_sorted(&mut self.any, entry),
+            let len = len.get(..used).unwrap_or_default();
+            f([kind, len, self.store.as_bytes(), self.name.as_bytes()])
+        } else {
+            f([kind, &[], &[], self.name.as_bytes()])
         }
     }
 
-    fn remove(&mut self, key: &TypeKey, id: EndpointId) {
-        fn from_map(map: &mut StrMap<Vec<Entry>>, key: &str, id: EndpointId) {
-            if let Some(list) = map.get_mut(key) {
-                remove_sorted(list, id);
-                if list.is_empty() {
-                    map.remove(key);
+    /// A deterministic 64-bit hash (a word at a time, no random seed: the crate has no RNG);
+    /// the table places keys by its high bits, which depend on every byte.
+    fn hash(&self) -> u64 {
+        let mut hash = HASH_SEED ^ self.kind as u64;
+        if self.kind.has_store() {
+            hash = mix(hash, self.store.as_bytes());
+        }
+        hash = mix(hash, self.name.as_bytes());
+        (hash ^ (hash >> 32)).wrapping_mul(HASH_MUL)
+    }
+
+    /// Whether `stored` is this key's encoding.
+    fn is(&self, stored: &[u8]) -> bool {
+        self.with_parts(|parts| {
+            let mut rest = stored;
+            for part in parts {
+                match rest.split_at_checked(part.len()) {
+                    Some((head, tail)) if head == part => rest = tail,
+                    _ => return false,
+                }
+            }
+            rest.is_empty()
+        })
+    }
+
+    /// How this key's encoding orders against `stored` (bytewise).
+    fn cmp_stored(&self, stored: &[u8]) -> core::cmp::Ordering {
+        self.with_parts(|parts| parts.iter().flat_map(|part| part.iter()).cmp(stored.iter()))
+    }
+}
+
+/// Where a list lives in the arena: `len` entries from `start`, then `None` up to its room
+/// ([`room`]).
+#[derive(Clone, Copy, Debug, Default)]
+struct Span {
+    start: usize,
+    len: usize,
+}
+
+/// The arena slots a list of `len` entries holds: none when empty, else at least 4 and a power
+/// of two, so that appending is amortized constant.
+fn room(len: usize) -> usize {
+    if len == 0 {
+        0
+    } else {
+        len.max(4).next_power_of_two()
+    }
+}
+
+/// A change to one list.
+enum Change {
+    /// Inserts the entry in id order (nothing if the id is there).
+    Add(Entry),
+    /// Removes the entry of this id (nothing if it is not there).
+    Remove(EndpointId),
+}
+
+fn entry_id(entry: &Option<Entry>) -> Option<EndpointId> {
+    entry.as_ref().map(|(id, _)| *id)
+}
+
+/// Applies `change` to a list kept as a `Vec` (`any`, `always`): in id order, all `Some`.
+fn change_vec(list: &mut Vec<Option<Entry>>, change: Change) {
+    match change {
+        Change::Add(entry) => {
+            let id = Some(entry.0);
+            // Creation appends (ids grow); re-enabling and updates insert in place.
+            match list.last() {
+                Some(last) if entry_id(last) >= id => {
+                    if let Err(at) = list.binary_search_by_key(&id, entry_id) {
+                        list.insert(at, Some(entry));
+                    }
+                }
+                _ => list.push(Some(entry)),
+            }
+        }
+        Change::Remove(id) => {
+            if let Ok(at) = list.binary_search_by_key(&Some(id), entry_id) {
+                list.remove(at);
+            }
+        }
+    }
+}
+
+/// The longest encoded key kept in its slot; longer ones go to the key arena.
+const INLINE: usize = 38;
+
+/// Where a slot's encoded key is: in the slot (short keys: no read elsewhere to compare), or
+/// in the key arena.
+#[derive(Clone, Copy, Debug)]
+enum KeyRef {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Arena(Span),
+}
+
+/// A key of the overflow map (encoded) and its list.
+type Overflowed = (Box<[u8]>, Span);
+
+/// A slot of the [`Table`]: one cache line.
+#[derive(Clone, Debug, Default)]
+#[repr(align(64))]
+enum Slot {
+    /// Never used since the table was last rebuilt: a lookup stops here.
+    #[default]
+    Empty,
+    /// Used, then freed: a lookup goes on past it.
+    Freed,
+    /// A key (its hash, and its encoding) and its list (never empty).
+    Full { hash: u64, key: KeyRef, list: Span },
+}
+
+/// How many slots from its home a key may sit; a key that finds none of them free goes to the
+/// overflow map instead.
+const WINDOW: usize = 16;
+
+/// The smallest table capacity.
+const MIN_CAPACITY: usize = 16;
+
+/// The index's map from keys to lists: an open-addressing hash table whose slots hold the
+/// hash, where the key is and where the list is, with every key in one byte arena and every
+/// list in one entry arena. A lookup reads one slot (rarely a few more, all adjacent) and then
+/// the key and the list (two independent reads, in two compact arrays), instead of chasing the
+/// nodes of a tree and the allocations of each list. Deterministic (no random seed: the crate
+/// has no RNG).
+///
+/// Names crafted to collide cannot make it quadratic: a key probes at most [`WINDOW`] slots
+/// from its home, and a key whose window is full goes to the overflow map (a `BTreeMap` by
+/// hash, then binary search among the keys of one hash), which costs a logarithmic lookup,
+/// never a scan. Only keys in the slots count towards the load that makes the table grow.
+#[derive(Clone, Debug, Default)]
+struct Table {
+    /// `capacity + WINDOW - 1` slots (none when empty), so that windows never wrap.
+    slots: Vec<Slot>,
+    /// `64 - log2(capacity)`: a key's home is its hash shifted right by this.
+    shift: u32,
+    /// Keys in the slots.
+    full: usize,
+    /// Freed slots.
+    freed: usize,
+    /// Keys whose window was full, by hash then encoded key.
+    overflow: BTreeMap<u64, Vec<Overflowed>>,
+    /// How many keys of each kind there are (slots and overflow): lookups of a kind that has
+    /// none are skipped.
+    kinds: [usize; Kind::COUNT],
+    /// The encoded keys of the slots.
+    keys: Vec<u8>,
+    /// Bytes of `keys` no slot uses.
+    keys_garbage: usize,
+    /// Every list (slots and overflow).
+    entries: Vec<Option<Entry>>,
+    /// Entries of `entries` no list holds.
+    entries_garbage: usize,
+}
+
+impl Table {
+    fn capacity(&self) -> usize {
+        self.slots.len().saturating_sub(WINDOW - 1)
+    }
+
+    fn home(&self, hash: u64) -> usize {
+        // Below the capacity: `shift` keeps log2(capacity) bits.
+        (hash >> self.shift) as usize
+    }
+
+    /// The slots a key with this hash may sit in.
+    fn window(&self, hash: u64) -> &[Slot] {
+        if self.slots.is_empty() {
+            return &[];
+        }
+        let home = self.home(hash);
+        self.slots.get(home..home + WINDOW).unwrap_or_default()
+    }
+
+    fn key_bytes<'a>(&'a self, key: &'a KeyRef) -> &'a [u8] {
+        match key {
+            KeyRef::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            KeyRef::Arena(key) => self
+                .keys
+                .get(key.start..key.start + key.len)
+                .unwrap_or_default(),
+        }
+    }
+
+    fn list(&self, list: Span) -> &[Option<Entry>] {
+        self.entries
+            .get(list.start..list.start + list.len)
+            .unwrap_or_default()
+    }
+
+    /// Where `key` sits in the slots.
+    fn find(&self, hash: u64, key: &Key<'_>) -> Option<usize> {
+        for (at, slot) in self.window(hash).iter().enumerate() {
+            match slot {
+                Slot::Empty => return None,
+                Slot::Freed => {}
+                Slot::Full {
+                    hash: h, key: k, ..
+                } => {
+                    if *h == hash && key.is(self.key_bytes(k)) {
+                        return Some(self.home(hash) + at);
+                    }
                 }
             }
         }
-        match key {
-            TypeKey::Name(name) => from_map(&mut self.names, name, id),
-            TypeKey::Group(group) => from_map(&mut self.groups, group, id),
-            TypeKey::Any => remove_sorted(&mut self.any, id),
+        None
+    }
+
+    fn find_overflow(&self, hash: u64, key: &Key<'_>) -> Option<usize> {
+        self.overflow
+            .get(&hash)?
+            .binary_search_by(|(k, _)| key.cmp_stored(k).reverse())
+            .ok()
+    }
+
+    /// The list of `key`; empty when it has none.
+    fn get(&self, key: Key<'_>) -> &[Option<Entry>] {
+        if self.kinds.get(key.kind as usize).is_none_or(|n| *n == 0) {
+            return &[];
+        }
+        let hash = key.hash();
+        if let Some(Slot::Full { list, .. }) =
+            self.find(hash, &key).and_then(|at| self.slots.get(at))
+        {
+            return self.list(*list);
+        }
+        if self.overflow.is_empty() {
+            return &[];
+        }
+        self.find_overflow(hash, &key)
+            .and_then(|at| self.overflow.get(&hash)?.get(at))
+            .map_or(&[][..], |(_, list)| self.list(*list))
+    }
+
+    /// Applies `change` to the list of `key`, adding the key if it has none, removing it if its
+    /// list is left empty.
+    fn update(&mut self, key: Key<'_>, change: Change) {
+        let hash = key.hash();
+        if let Some(at) = self.find(hash, &key) {
+            if let Some(Slot::Full { key: k, list, .. }) = self.slots.get(at) {
+                let (k, mut list) = (*k, *list);
+                self.change(&mut list, change);
+                if let Some(Slot::Full {
+                    list: slot_list, ..
+                }) = self.slots.get_mut(at)
+                {
+                    *slot_list = list;
+                }
+                if list.len == 0 {
+                    if let Some(slot) = self.slots.get_mut(at) {
+                        *slot = Slot::Freed;
+                    }
+                    self.full -= 1;
+                    self.freed += 1;
+                    if let KeyRef::Arena(k) = k {
+                        self.keys_garbage += k.len;
+                    }
+                    self.count(key.kind, false);
+                }
+            }
+        } else if let Some(at) = (!self.overflow.is_empty())
+            .then(|| self.find_overflow(hash, &key))
+            .flatten()
+        {
+            let Some(mut list) = self
+                .overflow
+                .get(&hash)
+                .and_then(|bucket| bucket.get(at))
+                .map(|(_, list)| *list)
+            else {
+                return;
+            };
+            self.change(&mut list, change);
+            if let Some(bucket) = self.overflow.get_mut(&hash) {
+                if list.len == 0 {
+                    bucket.remove(at);
+                    if bucket.is_empty() {
+                        self.overflow.remove(&hash);
+                    }
+                    self.count(key.kind, false);
+                } else if let Some((_, slot_list)) = bucket.get_mut(at) {
+                    *slot_list = list;
+                }
+            }
+        } else {
+            if matches!(change, Change::Remove(_)) {
+                return;
+            }
+            // Grown first: rebuilding moves the lists.
+            if (self.full + self.freed + 1) * 2 > self.capacity() {
+                self.rebuild((self.full + 1) * 2 + 1);
+            }
+            let mut list = Span::default();
+            self.change(&mut list, change);
+            self.count(key.kind, true);
+            self.place(hash, key, list);
+        }
+        // Each costs time in proportion to the garbage it drops (amortized constant).
+        if self.keys_garbage > self.keys.len() / 2 + 1024 {
+            self.rebuild(self.full * 2 + 1);
+        }
+        if self.entries_garbage > self.entries.len() / 2 + 64 {
+            self.compact();
         }
     }
 
-    fn lists<'a>(&'a self, event_type: &str, group: Option<&str>) -> [&'a [Entry]; 3] {
-        let get = |map: &'a StrMap<Vec<Entry>>, key: Option<&str>| {
-            key.and_then(|key| map.get(key))
-                .map_or(&[][..], Vec::as_slice)
-        };
-        [
-            get(&self.names, Some(event_type)),
-            get(&self.groups, group),
-            &self.any,
-        ]
+    /// Applies `change` to the list at `list` in the arena, moving it to the end of the arena
+    /// when it outgrows its room.
+    fn change(&mut self, list: &mut Span, change: Change) {
+        let found = self.list(*list).binary_search_by_key(
+            &Some(match &change {
+                Change::Add(entry) => entry.0,
+                Change::Remove(id) => *id,
+            }),
+            entry_id,
+        );
+        let old_room = room(list.len);
+        match (change, found) {
+            (Change::Add(entry), Err(at)) => {
+                if list.len == old_room {
+                    let start = self.entries.len();
+                    for i in list.start..list.start + list.len {
+                        let moved = self.entries.get_mut(i).and_then(Option::take);
+                        self.entries.push(moved);
+                    }
+                    self.entries
+                        .resize_with(start + room(list.len + 1), || None);
+                    self.entries_garbage += old_room;
+                    list.start = start;
+                }
+                if let Some(tail) = self
+                    .entries
+                    .get_mut(list.start + at..=list.start + list.len)
+                {
+                    if let Some(last) = tail.last_mut() {
+                        *last = Some(entry);
+                    }
+                    tail.rotate_right(1);
+                }
+                list.len += 1;
+            }
+            (Change::Remove(_), Ok(at)) => {
+                if let Some(tail) = self.entries.get_mut(list.start + at..list.start + list.len) {
+                    tail.rotate_left(1);
+                    if let Some(last) = tail.last_mut() {
+                        *last = None;
+                    }
+                }
+                list.len -= 1;
+                self.entries_garbage += old_room - room(list.len);
+            }
+            _ => {}
+        }
     }
-}
 
-/// The fan-out index, derived from the endpoints (never stored): endpoints of every store by
-/// type, store-scoped endpoints by store then type, and the few whose filter the index cannot
-/// read. Lists hold the endpoints themselves (shared), so choosing the targets touches only
-/// the lists that match, whatever the size of the set.
-#[derive(Clone, Debug, Default)]
-struct Index {
-    every_store: TypeIndex,
-    stores: StrMap<TypeIndex>,
-    always: Vec<Entry>,
-}
+    fn count(&mut self, kind: Kind, up: bool) {
+        if let Some(n) = self.kinds.get_mut(kind as usize) {
+            *n = if up { *n + 1 } else { n.saturating_sub(1) };
+        }
+    }
 
-fn insert_sorted(list: &mut Vec<Entry>, entry: Entry) {
-    // Creation appends (ids grow); re-enabling and updates insert in place.
-    match list.last() {
-        Some((last, _)) if *last >= entry.0 => {
-            if let Err(at) = list.binary_search_by_key(&entry.0, |(id, _)| *id) {
-                list.insert(at, entry);
+    /// Puts a new key in the first free slot of its window, or in the overflow map.
+    fn place(&mut self, hash: u64, key: Key<'_>, list: Span) {
+        let encoded = key.with_parts(|parts| parts.concat());
+        self.place_encoded(hash, &encoded, list);
+    }
+
+    /// Rebuilds the slots with room for at least `keys` keys (a power of two, at least
+    /// [`MIN_CAPACITY`]), and the key arena without garbage; freed slots become empty. Lists
+    /// stay where they are, and the overflow map keeps its keys: the cost is that of the keys
+    /// in the slots.
+    fn rebuild(&mut self, keys: usize) {
+        let capacity = keys.max(MIN_CAPACITY).next_power_of_two();
+        let old_slots = core::mem::take(&mut self.slots);
+        let old_keys = core::mem::take(&mut self.keys);
+        self.slots = core::iter::repeat_with(Slot::default)
+            .take(capacity + WINDOW - 1)
+            .collect();
+        self.shift = 64 - capacity.trailing_zeros();
+        self.full = 0;
+        self.freed = 0;
+        self.keys_garbage = 0;
+        for slot in old_slots {
+            if let Slot::Full { hash, key, list } = slot {
+                let bytes = match &key {
+                    KeyRef::Inline { len, bytes } => {
+                        bytes.get(..usize::from(*len)).unwrap_or_default()
+                    }
+                    KeyRef::Arena(key) => old_keys
+                        .get(key.start..key.start + key.len)
+                        .unwrap_or_default(),
+                };
+                self.place_encoded(hash, bytes, list);
             }
         }
-        _ => list.push(entry),
+    }
+
+    /// Moves every list (slots and overflow) into a new entry arena without garbage.
+    fn compact(&mut self) {
+        let mut old = core::mem::take(&mut self.entries);
+        let mut entries = Vec::with_capacity(old.len().saturating_sub(self.entries_garbage));
+        let mut moved = |list: &mut Span| {
+            let start = entries.len();
+            for i in list.start..list.start + list.len {
+                entries.push(old.get_mut(i).and_then(Option::take));
+            }
+            entries.resize_with(start + room(list.len), || None);
+            list.start = start;
+        };
+        for slot in &mut self.slots {
+            if let Slot::Full { list, .. } = slot {
+                moved(list);
+            }
+        }
+        for bucket in self.overflow.values_mut() {
+            for (_, list) in bucket.iter_mut() {
+                moved(list);
+            }
+        }
+        self.entries = entries;
+        self.entries_garbage = 0;
+    }
+
+    /// [`Table::place`] for a key already encoded (from the old key arena, when rebuilding).
+    fn place_encoded(&mut self, hash: u64, encoded: &[u8], list: Span) {
+        let home = self.home(hash);
+        let free = self.slots.get(home..home + WINDOW).and_then(|window| {
+            window
+                .iter()
+                .position(|slot| matches!(slot, Slot::Empty | Slot::Freed))
+        });
+        match free.and_then(|at| self.slots.get_mut(home + at)) {
+            Some(slot) => {
+                if matches!(slot, Slot::Freed) {
+                    self.freed -= 1;
+                }
+                let mut inline = [0u8; INLINE];
+                let key = match (inline.get_mut(..encoded.len()), u8::try_from(encoded.len())) {
+                    (Some(head), Ok(len)) => {
+                        head.copy_from_slice(encoded);
+                        KeyRef::Inline { len, bytes: inline }
+                    }
+                    _ => {
+                        let start = self.keys.len();
+                        self.keys.extend_from_slice(encoded);
+                        KeyRef::Arena(Span {
+                            start,
+                            len: encoded.len(),
+                        })
+                    }
+                };
+                *slot = Slot::Full { hash, key, list };
+                self.full += 1;
+            }
+            None => {
+                let bucket = self.overflow.entry(hash).or_default();
+                let at = bucket
+                    .binary_search_by(|(k, _)| (**k).cmp(encoded))
+                    .unwrap_or_else(|at| at);
+                bucket.insert(at, (encoded.into(), list));
+            }
+        }
     }
 }
 
-fn remove_sorted(list: &mut Vec<Entry>, id: EndpointId) {
-    if let Ok(at) = list.binary_search_by_key(&id, |(id, _)| *id) {
-        list.remove(at);
-    }
+/// The fan-out index, derived from the endpoints (never stored): one table of lists keyed by
+/// type, group or every type, of every store or of one store; the endpoints of every type and
+/// every store; and the few whose filter the index cannot read. Lists hold the endpoints
+/// themselves (shared), in creation order, so choosing the targets touches only the lists that
+/// match, whatever the size of the set, and no endpoint unless it is returned.
+#[derive(Clone, Debug, Default)]
+struct Index {
+    table: Table,
+    any: Vec<Option<Entry>>,
+    always: Vec<Option<Entry>>,
+}
+
+/// The table key of a type key, for every store (`store` `None`) or one store; `None` for
+/// every type of every store (the `any` list).
+fn key<'a>(type_key: &'a TypeKey, store: Option<&'a str>) -> Option<Key<'a>> {
+    let (kind, name) = match (type_key, store) {
+        (TypeKey::Name(name), None) => (Kind::Name, &**name),
+        (TypeKey::Group(group), None) => (Kind::Group, &**group),
+        (TypeKey::Any, None) => return None,
+        (TypeKey::Name(name), Some(_)) => (Kind::StoreName, &**name),
+        (TypeKey::Group(group), Some(_)) => (Kind::StoreGroup, &**group),
+        (TypeKey::Any, Some(_)) => (Kind::StoreAny, ""),
+    };
+    Some(Key {
+        kind,
+        store: store.unwrap_or_default(),
+        name,
+    })
 }
 
 /// Where an endpoint goes in the index: its stores (`None`: every store) and its type keys.
@@ -293,94 +723,131 @@ fn placement(endpoint: &Endpoint) -> Option<Placement> {
 }
 
 impl Index {
-    fn add(&mut self, id: EndpointId, endpoint: &Arc<Endpoint>) {
+    /// Applies a change made by `change` to every list `endpoint` belongs in.
+    fn each_list(&mut self, endpoint: &Endpoint, mut change: impl FnMut() -> Change) {
         if !endpoint.is_enabled() {
             return;
         }
-        match placement(endpoint) {
-            None => insert_sorted(&mut self.always, (id, Arc::clone(endpoint))),
-            Some((None, types)) => {
-                for key in &types {
-                    self.every_store.add(key, (id, Arc::clone(endpoint)));
-                }
-            }
-            Some((Some(stores), types)) => {
-                for store in stores {
-                    self.stores.with_default(&store, |index| {
-                        for key in &types {
-                            index.add(key, (id, Arc::clone(endpoint)));
-                        }
-                    });
-                }
-            }
-        }
-    }
-
-    fn remove(&mut self, id: EndpointId, endpoint: &Endpoint) {
-        if !endpoint.is_enabled() {
+        let Some((stores, types)) = placement(endpoint) else {
+            change_vec(&mut self.always, change());
             return;
-        }
-        match placement(endpoint) {
-            None => remove_sorted(&mut self.always, id),
-            Some((None, types)) => {
-                for key in &types {
-                    self.every_store.remove(key, id);
-                }
-            }
-            Some((Some(stores), types)) => {
-                for store in stores {
-                    if let Some(index) = self.stores.get_mut(&store) {
-                        for key in &types {
-                            index.remove(key, id);
-                        }
-                        if index.is_empty() {
-                            self.stores.remove(&store);
-                        }
+        };
+        let mut apply = |type_key: &TypeKey, store: Option<&str>| match key(type_key, store) {
+            Some(key) => self.table.update(key, change()),
+            None => change_vec(&mut self.any, change()),
+        };
+        match stores {
+            None => types.iter().for_each(|type_key| apply(type_key, None)),
+            Some(stores) => {
+                for store in &stores {
+                    for type_key in &types {
+                        apply(type_key, Some(store));
                     }
                 }
             }
         }
     }
 
+    fn add(&mut self, id: EndpointId, endpoint: &Arc<Endpoint>) {
+        self.each_list(endpoint, || Change::Add((id, Arc::clone(endpoint))));
+    }
+
+    fn remove(&mut self, id: EndpointId, endpoint: &Endpoint) {
+        self.each_list(endpoint, || Change::Remove(id));
+    }
+
     fn candidates<'a>(&'a self, event_type: &str, store: Option<&str>) -> Merge<'a> {
-        let group = event_type.split_once('.').map(|(group, _)| group);
-        let [a, b, c] = self.every_store.lists(event_type, group);
-        let [d, e, f] = store
-            .and_then(|store| self.stores.get(store))
-            .map_or([&[][..]; 3], |index| index.lists(event_type, group));
-        Merge {
-            lists: [a, b, c, d, e, f, &self.always],
+        let table = &self.table;
+        let has = |kind: Kind| table.kinds.get(kind as usize).is_some_and(|n| *n > 0);
+        // The group, only when some endpoint is listed under a group.
+        let group = if has(Kind::Group) || (store.is_some() && has(Kind::StoreGroup)) {
+            event_type
+                .bytes()
+                .position(|b| b == b'.')
+                .and_then(|dot| event_type.get(..dot))
+        } else {
+            None
+        };
+        let get = |kind: Kind, store: &str, name: Option<&str>| {
+            name.map_or(&[][..], |name| table.get(Key { kind, store, name }))
+        };
+        let mut merge = Merge {
+            lists: [&[]; 7],
+            live: 0,
+            always: usize::MAX,
+        };
+        merge.push(get(Kind::Name, "", Some(event_type)));
+        merge.push(get(Kind::Group, "", group));
+        merge.push(&self.any);
+        if let Some(store) = store {
+            merge.push(get(Kind::StoreName, store, Some(event_type)));
+            merge.push(get(Kind::StoreGroup, store, group));
+            merge.push(get(Kind::StoreAny, store, Some("")));
         }
+        if !self.always.is_empty() {
+            merge.always = merge.live;
+            merge.push(&self.always);
+        }
+        merge
     }
 }
 
 /// The entries of a few lists sorted by id, merged in order, each once; with whether the
-/// entry still needs its filter checked (the always-checked list, the last one).
+/// entry still needs its filter checked (from the always-checked list). An endpoint is either
+/// in the always-checked list or in the others, never both.
 struct Merge<'a> {
-    lists: [&'a [Entry]; 7],
+    /// The lists that were not empty, first `live` of them.
+    lists: [&'a [Option<Entry>]; 7],
+    live: usize,
+    /// Which of them is the always-checked list (`usize::MAX`: none).
+    always: usize,
+}
+
+impl<'a> Merge<'a> {
+    fn push(&mut self, list: &'a [Option<Entry>]) {
+        if !list.is_empty()
+            && let Some(slot) = self.lists.get_mut(self.live)
+        {
+            *slot = list;
+            self.live += 1;
+        }
+    }
 }
 
 impl<'a> Iterator for Merge<'a> {
     type Item = (&'a Entry, bool);
 
     fn next(&mut self) -> Option<(&'a Entry, bool)> {
+        let lists = self.lists.get_mut(..self.live)?;
+        if let [list] = lists {
+            // One list (the usual case): no merging.
+            let (first, rest) = list.split_first()?;
+            *list = rest;
+            return Some((first.as_ref()?, self.always == 0));
+        }
         let mut best: Option<(&'a Entry, usize)> = None;
-        for (i, list) in self.lists.iter().enumerate() {
-            if let Some(entry) = list.first()
+        for (i, list) in lists.iter().enumerate() {
+            if let Some(Some(entry)) = list.first()
                 && best.is_none_or(|(b, _)| entry.0 < b.0)
             {
                 best = Some((entry, i));
             }
         }
         let (entry, from) = best?;
-        for list in &mut self.lists {
-            if let Some((first, rest)) = list.split_first()
+        for list in lists.iter_mut() {
+            if let Some((Some(first), rest)) = list.split_first()
                 && first.0 == entry.0
             {
                 *list = rest;
             }
         }
-        Some((entry, from == 6))
+        Some((entry, from == self.always))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let lists = self.lists.get(..self.live).unwrap_or_default();
+        let longest = lists.iter().map(|list| list.len()).max().unwrap_or(0);
+        (longest, Some(lists.iter().map(|list| list.len()).sum()))
     }
 }
 
@@ -616,8 +1083,164 @@ impl EndpointSet {
         now: i64,
         message_id: &str,
     ) -> Vec<(EndpointId, Result<Request<Bytes>, RequestError>)> {
-        self.targets(event.event_type.as_str(), event.store.as_deref())
-            .map(|(id, endpoint)| (id, endpoint.request(event, now, message_id)))
+        let targets = self.targets(event.event_type.as_str(), event.store.as_deref());
+        // At most the larger of the lists, at least every endpoint of them.
+        let mut requests = Vec::with_capacity(
+            targets
+                .size_hint()
+                .1
+                .map_or(0, |most| most.min(self.endpoints.len())),
+        );
+        let mut shared = Shared::all(event, now, message_id);
+        // The targets are enabled and want the event: no need to check again.
+        requests.extend(
+            targets.map(|(id, endpoint)| (id, endpoint.build(event, message_id, &mut shared))),
+        );
+        requests
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EventFilter;
+
+    fn scoped(store: &str) -> Endpoint {
+        Endpoint::builder("https://a.example/")
+            .filter(EventFilter::parse("order.*").unwrap().with_stores([store]))
+            .build()
+            .unwrap()
+    }
+
+    fn scan(set: &EndpointSet, event_type: &str, store: Option<&str>) -> Vec<EndpointId> {
+        set.iter()
+            .filter(|(_, e)| e.wants(event_type, store))
+            .map(|(id, _)| id)
             .collect()
+    }
+
+    fn found(set: &EndpointSet, event_type: &str, store: Option<&str>) -> Vec<EndpointId> {
+        set.targets(event_type, store).map(|(id, _)| id).collect()
+    }
+
+    /// Stores whose keys all have the same top 12 hash bits: the same home in any table of up
+    /// to 4,096 slots.
+    fn colliding(n: usize) -> Vec<String> {
+        let top = |store: &str| {
+            Key {
+                kind: Kind::StoreGroup,
+                store,
+                name: "order",
+            }
+            .hash()
+                >> 52
+        };
+        let target = top("s0");
+        (0..)
+            .map(|i| format!("s{i}"))
+            .filter(|s| top(s) == target)
+            .take(n)
+            .collect()
+    }
+
+    #[test]
+    fn colliding_keys_go_to_the_overflow_map_and_are_all_found() {
+        let stores = colliding(200);
+        let mut set = EndpointSet::new();
+        let ids: Vec<_> = stores.iter().map(|s| set.create(scoped(s))).collect();
+        let plain = set.create(scoped("plain"));
+        let table = &set.index.table;
+        assert!(table.full <= WINDOW + 1, "{} keys in the slots", table.full);
+        assert!(
+            table.overflow.len() >= 150,
+            "{} in the overflow map",
+            table.overflow.len()
+        );
+        for (store, id) in stores.iter().zip(&ids) {
+            assert_eq!(found(&set, "order.paid", Some(store)), [*id]);
+        }
+        assert_eq!(found(&set, "order.paid", Some("plain")), [plain]);
+        // Half deleted, from the slots and from the overflow map alike.
+        for id in ids.iter().step_by(2) {
+            set.delete(*id).unwrap();
+        }
+        for (i, store) in stores.iter().enumerate() {
+            let expected: Vec<_> = ids
+                .get(i)
+                .filter(|_| i % 2 == 1)
+                .copied()
+                .into_iter()
+                .collect();
+            assert_eq!(found(&set, "order.paid", Some(store)), expected, "{store}");
+        }
+        for id in ids.iter().skip(1).step_by(2) {
+            set.delete(*id).unwrap();
+        }
+        assert!(set.index.table.overflow.is_empty());
+        assert_eq!(found(&set, "order.paid", Some("plain")), [plain]);
+    }
+
+    #[test]
+    fn churn_rebuilds_and_compacts_and_agrees_with_a_scan() {
+        let mut set = EndpointSet::new();
+        let mut live = Vec::new();
+        for round in 0..3000usize {
+            let store = format!("store-{}", round % 97);
+            let filter = match round % 5 {
+                0 => EventFilter::parse("order.*")
+                    .unwrap()
+                    .with_stores([store.as_str()]),
+                1 => EventFilter::parse(&format!("t{}.created", round % 13)).unwrap(),
+                2 => EventFilter::parse("*")
+                    .unwrap()
+                    .with_stores([store.as_str(), "shared"]),
+                3 => EventFilter::parse("order.paid|customer.*").unwrap(),
+                _ => EventFilter::parse(&format!("t{}.created", round % 7))
+                    .unwrap()
+                    .with_stores([store.as_str()]),
+            };
+            let endpoint = Endpoint::builder("https://a.example/")
+                .filter(filter)
+                .build()
+                .unwrap();
+            live.push(set.create(endpoint));
+            if round % 3 == 0 {
+                let id = live.swap_remove((round * 7919) % live.len());
+                set.delete(id).unwrap();
+            }
+            if round % 11 == 0 && !live.is_empty() {
+                let id = live[(round * 31) % live.len()];
+                set.disable(id).unwrap();
+                if round % 2 == 0 {
+                    set.enable(id).unwrap();
+                }
+            }
+        }
+        for event_type in [
+            "order.paid",
+            "order.x",
+            "t3.created",
+            "customer.created",
+            "zz",
+        ] {
+            for store in [None, Some("store-5"), Some("shared"), Some("nowhere")] {
+                assert_eq!(
+                    found(&set, event_type, store),
+                    scan(&set, event_type, store),
+                    "{event_type} {store:?}"
+                );
+            }
+        }
+        let table = &set.index.table;
+        assert!(table.entries_garbage <= table.entries.len() / 2 + 64);
+        assert!(table.keys_garbage <= table.keys.len() / 2 + 1024);
+    }
+}
+
+#[cfg(test)]
+mod layout {
+    #[test]
+    fn a_slot_is_one_cache_line() {
+        assert_eq!(core::mem::size_of::<super::Slot>(), 64);
     }
 }

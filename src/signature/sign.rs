@@ -139,6 +139,34 @@ pub struct Signed {
     count: usize,
 }
 
+/// Header `index` of [`Scheme::headers`], made at compile time (a `HeaderName::from_static`
+/// at run time validates its text on every call).
+fn scheme_header(scheme: Scheme, index: usize) -> Option<HeaderName> {
+    const REVEL: HeaderName = HeaderName::from_static("x-revel-signature");
+    const MIPOS: HeaderName = HeaderName::from_static("signature-webhook");
+    const ORDERGROOVE: HeaderName = HeaderName::from_static("ordergroove-signature");
+    const WEBHOOK_ID: HeaderName = HeaderName::from_static("webhook-id");
+    const WEBHOOK_TIMESTAMP: HeaderName = HeaderName::from_static("webhook-timestamp");
+    const WEBHOOK_SIGNATURE: HeaderName = HeaderName::from_static("webhook-signature");
+    const STRIPE: HeaderName = HeaderName::from_static("stripe-signature");
+    const GITHUB: HeaderName = HeaderName::from_static("x-hub-signature-256");
+    const SHOPIFY: HeaderName = HeaderName::from_static("x-shopify-hmac-sha256");
+    const SQUARE: HeaderName = HeaderName::from_static("x-square-hmacsha256-signature");
+    Some(match (scheme, index) {
+        (Scheme::Revel, 0) => REVEL,
+        (Scheme::Mipos, 0) => MIPOS,
+        (Scheme::Ordergroove, 0) => ORDERGROOVE,
+        (Scheme::Standard, 0) => WEBHOOK_ID,
+        (Scheme::Standard, 1) => WEBHOOK_TIMESTAMP,
+        (Scheme::Standard, 2) => WEBHOOK_SIGNATURE,
+        (Scheme::Stripe, 0) => STRIPE,
+        (Scheme::Github, 0) => GITHUB,
+        (Scheme::Shopify, 0) => SHOPIFY,
+        (Scheme::Square, 0) => SQUARE,
+        _ => return None,
+    })
+}
+
 impl Signed {
     fn name(&self, index: usize) -> Option<&str> {
         match &self.custom_name {
@@ -152,11 +180,7 @@ impl Signed {
         match &self.custom_name {
             Some(name) if index == 0 => Some(name.clone()),
             Some(_) => None,
-            None => self
-                .scheme
-                .headers()
-                .get(index)
-                .map(|name| HeaderName::from_static(name)),
+            None => scheme_header(self.scheme, index),
         }
     }
 
@@ -217,6 +241,60 @@ impl Signed {
             }
             map.insert(name, value);
         }
+        Ok(())
+    }
+
+    /// Inserts the headers into `map` as [`Signed::insert_into`] does, for a request built by
+    /// the crate: the value of the last header (the signature) is the signing buffer itself,
+    /// not a copy; Standard Webhooks' `webhook-timestamp` is `timestamp` (the same value for
+    /// every request of one event, shared) and its `webhook-id` is left to the caller, who sets
+    /// the message id header anyway.
+    pub(crate) fn insert_shared(
+        self,
+        map: &mut HeaderMap,
+        timestamp: Option<HeaderValue>,
+    ) -> Result<(), SignError> {
+        let Some(last) = self.count.checked_sub(1) else {
+            return Ok(());
+        };
+        let mut timestamp = timestamp;
+        for index in 0..last {
+            let Some(name) = self.header_name(index) else {
+                continue;
+            };
+            let shared = match (self.scheme, index) {
+                (Scheme::Standard, 0) => continue,
+                (Scheme::Standard, 1) => timestamp.take(),
+                _ => None,
+            };
+            let value = match shared {
+                Some(value) => value,
+                None => {
+                    let text = self.value(index).unwrap_or_default();
+                    HeaderValue::from_str(text).map_err(|_| SignError::InvalidHeaderValue)?
+                }
+            };
+            map.insert(name, value);
+        }
+        let (Some(name), Some(start)) = (
+            self.header_name(last),
+            last.checked_sub(1)
+                .map_or(Some(0), |previous| self.ends.get(previous).copied()),
+        ) else {
+            return Ok(());
+        };
+        let credential = self.is_credential(last);
+        let mut bytes = bytes::Bytes::from(self.buf);
+        if start > bytes.len() {
+            return Err(SignError::InvalidHeaderValue);
+        }
+        bytes::Buf::advance(&mut bytes, start);
+        let mut value =
+            HeaderValue::from_maybe_shared(bytes).map_err(|_| SignError::InvalidHeaderValue)?;
+        if credential {
+            value.set_sensitive(true);
+        }
+        map.insert(name, value);
         Ok(())
     }
 
@@ -376,7 +454,16 @@ impl Signer {
         let secrets = &self.params.secrets;
         let body = message.body;
         // Hex SHA-256 with a label is the longest single value; lists grow per secret.
-        let mut buf = String::with_capacity(96 + secrets.len() * 72);
+        // Standard Webhooks' exact length (id, timestamp, `v1,` and 44 base64 digits per
+        // secret, spaces between), so that the buffer can become a header value as it is.
+        let capacity = match (scheme, message.id, message.timestamp) {
+            (Scheme::Standard, Some(id), Some(ts)) if ts >= 0 => {
+                id.len() + Digits::new(ts.unsigned_abs()).as_bytes().len() + secrets.len() * 48
+                    - usize::from(!secrets.is_empty())
+            }
+            _ => 96 + secrets.len() * 72,
+        };
+        let mut buf = String::with_capacity(capacity);
         let mut ends = [0usize; 3];
         let mut count = 1usize;
         let first = secrets.first();
@@ -482,6 +569,16 @@ fn validate_id(id: &str) -> Result<(), SignError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scheme_headers_are_the_listed_ones() {
+        for scheme in Scheme::ALL {
+            let names: Vec<_> = (0..4)
+                .map_while(|index| scheme_header(scheme, index))
+                .collect();
+            assert_eq!(names, scheme.headers(), "{scheme}");
+        }
+    }
 
     #[test]
     fn digits() {
