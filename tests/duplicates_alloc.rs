@@ -5,63 +5,10 @@
 //! allocations: new keys, duplicates, keys replacing expired ones, a full filter's refusals,
 //! the sweeps and purges that forget expired keys, and `forget`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::hint::black_box;
+#[path = "support/counting.rs"]
+mod counting;
 
-struct Counting;
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note() {
-    // `try_with`: allocations during thread teardown are simply not counted.
-    if COUNTING.try_with(Cell::get).unwrap_or(false) {
-        let _ = COUNT.try_with(|count| count.set(count.get() + 1));
-    }
-}
-
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged; counting
-// touches only `const`-initialised thread-locals, which never allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: forwarded as is; the caller upholds `GlobalAlloc::alloc`'s contract.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note();
-        // SAFETY: as above.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note();
-        // SAFETY: as above; `ptr` was allocated by `System` through this wrapper.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// Runs `f`, returning its result and how many allocations (and reallocations) it made on
-/// this thread. The result is dropped by the caller, outside the count.
-fn count<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    COUNT.with(|count| count.set(0));
-    COUNTING.with(|on| on.set(true));
-    let result = black_box(f());
-    COUNTING.with(|on| on.set(false));
-    (result, COUNT.with(Cell::get))
-}
+use counting::count;
 use pos_webhooks::{DedupKey, DuplicateFilter, Seen};
 
 fn keys(from: u32, n: u32, expires_at: i64) -> Vec<DedupKey> {
