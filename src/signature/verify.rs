@@ -590,7 +590,7 @@ impl Find for Scan<'_> {
         for (name, value) in self.0 {
             let name = name.as_str();
             for (slot, target) in found.iter_mut().zip(names) {
-                if name.len() == target.text.len() && name == target.text {
+                if name == target.text {
                     *slot = match *slot {
                         None => Some((value.as_bytes(), false)),
                         Some((first, _)) => Some((first, true)),
@@ -1042,9 +1042,8 @@ impl Verifier {
         let index = match v1.get(..count) {
             Some(few) => self.find_match(sig_name, parts, few.iter().copied(), Encoding::Base64)?,
             None => {
-                let all = signatures
-                    .split(|b| *b == b' ')
-                    .filter_map(|entry| entry.strip_prefix(b"v1,"));
+                let all =
+                    split_byte(signatures, b' ').filter_map(|entry| entry.strip_prefix(b"v1,"));
                 self.find_match(sig_name, parts, all, Encoding::Base64)?
             }
         };
