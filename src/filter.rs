@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::EventType;
+use crate::hash::{fold_mul, keyed};
 
 /// The longest pattern [`EventFilter::parse`] accepts, in bytes (64 KiB).
 pub const MAX_PATTERN_BYTES: usize = 65_536;
@@ -56,65 +57,6 @@ struct Table {
     entries: Box<[(u64, u32)]>,
 }
 
-/// The 128-bit product of `a` and `b`, its halves folded together.
-fn fold_mul(a: u64, b: u64) -> u64 {
-    let product = u128::from(a) * u128::from(b);
-    (product as u64) ^ ((product >> 64) as u64)
-}
-
-/// `N` bytes of `bytes` from `at`, zero when out of range (never, for the callers below).
-fn read<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
-    let mut out = [0u8; N];
-    if let Some(src) = bytes.get(at..at + N) {
-        out.copy_from_slice(src);
-    }
-    out
-}
-
-/// A keyed hash of a name (folded multiplications over 16-byte blocks, the length mixed in):
-/// for one key, two names of the same length differ in at least one word it reads.
-fn hash(key: u64, bytes: &[u8]) -> u64 {
-    const K0: u64 = 0x243f_6a88_85a3_08d3;
-    const K1: u64 = 0x1319_8a2e_0370_7344;
-    const K2: u64 = 0xa409_3822_299f_31d0;
-    let len = bytes.len();
-    let h = key ^ (len as u64).wrapping_mul(K2);
-    let k1 = key.rotate_left(32) ^ K1;
-    let (a, b) = match len {
-        0 => (0, 0),
-        1..=3 => {
-            let byte = |at: usize| u64::from(bytes.get(at).copied().unwrap_or(0));
-            (byte(0) | byte(len / 2) << 8 | byte(len - 1) << 16, 0)
-        }
-        4..=7 => (
-            u64::from(u32::from_le_bytes(read(bytes, 0))),
-            u64::from(u32::from_le_bytes(read(bytes, len - 4))),
-        ),
-        8..=16 => (
-            u64::from_le_bytes(read(bytes, 0)),
-            u64::from_le_bytes(read(bytes, len - 8)),
-        ),
-        _ => {
-            let mut h = h;
-            let mut blocks = bytes.chunks_exact(16);
-            for block in &mut blocks {
-                h = fold_mul(
-                    u64::from_le_bytes(read(block, 0)) ^ K0 ^ h,
-                    u64::from_le_bytes(read(block, 8)) ^ k1,
-                );
-            }
-            if !blocks.remainder().is_empty() {
-                h = fold_mul(
-                    u64::from_le_bytes(read(bytes, len - 16)) ^ K0 ^ h,
-                    u64::from_le_bytes(read(bytes, len - 8)) ^ k1,
-                );
-            }
-            return fold_mul(h ^ K2, k1 ^ K0);
-        }
-    };
-    fold_mul(a ^ K0 ^ h, b ^ k1)
-}
-
 /// The bit of `lengths` for a name of `len` bytes: bit `len - 1`, names of 128 bytes and
 /// longer sharing the last bit (and the empty name the first): a set bit only means "search".
 /// As (word, mask) of the two 64-bit words.
@@ -141,7 +83,7 @@ impl Table {
         let mask = buckets - 1;
         // The first key: a hash of all the names under a fixed key.
         let base = sorted.iter().fold(0x9e37_79b9_7f4a_7c15u64, |acc, name| {
-            hash(acc, name.as_bytes())
+            keyed(acc, name.as_bytes())
         });
         (0..TABLE_ATTEMPTS).find_map(|attempt| {
             let key = fold_mul(
@@ -156,7 +98,7 @@ impl Table {
         let mut entries: Vec<(u64, u32)> = sorted
             .iter()
             .zip(0..count)
-            .map(|(name, index)| (hash(key, name.as_bytes()), index))
+            .map(|(name, index)| (keyed(key, name.as_bytes()), index))
             .collect();
         entries.sort_unstable_by_key(|&(h, _)| (h as usize & mask, h));
         // Distinct hashes: a query compares bytes with at most one name.
@@ -189,7 +131,7 @@ impl Table {
     }
 
     fn contains(&self, sorted: &[Box<str>], name: &str) -> bool {
-        let h = hash(self.key, name.as_bytes());
+        let h = keyed(self.key, name.as_bytes());
         let bucket = h as usize & self.mask;
         let (Some(&start), Some(&end)) = (self.starts.get(bucket), self.starts.get(bucket + 1))
         else {

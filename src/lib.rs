@@ -134,6 +134,7 @@ mod filter;
 #[cfg(feature = "flow_retail")]
 #[cfg_attr(docsrs, doc(cfg(feature = "flow_retail")))]
 pub mod flow_retail;
+mod hash;
 #[cfg(feature = "linga")]
 #[cfg_attr(docsrs, doc(cfg(feature = "linga")))]
 pub mod linga;

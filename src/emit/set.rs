@@ -161,24 +161,6 @@ struct Key<'a> {
 }
 
 const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
-const HASH_MUL: u64 = 0x9e37_79b9_7f4a_7c15;
-
-/// Mixes `bytes` into `hash`, eight at a time, then their length.
-fn mix(mut hash: u64, bytes: &[u8]) -> u64 {
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in chunks.by_ref() {
-        let word = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
-        hash = (hash ^ word).wrapping_mul(HASH_MUL).rotate_left(29);
-    }
-    let mut tail = [0u8; 8];
-    let rest = chunks.remainder();
-    if let Some(head) = tail.get_mut(..rest.len()) {
-        head.copy_from_slice(rest);
-    }
-    let word = u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56);
-    (hash ^ word).wrapping_mul(HASH_MUL).rotate_left(29)
-}
-
 impl Key<'_> {
     /// The parts of the encoding: the kind, for store-scoped kinds the store's length (LEB128:
     /// 7 bits a byte, the high bit set on all but the last) and the store, then the name.
@@ -207,15 +189,14 @@ impl Key<'_> {
         }
     }
 
-    /// A deterministic 64-bit hash (a word at a time, no random seed: the crate has no RNG);
-    /// the table places keys by its high bits, which depend on every byte.
+    /// A deterministic 64-bit hash (the crate's keyed hash with a fixed key: no RNG); the table
+    /// places keys by its high bits, which depend on every byte.
     fn hash(&self) -> u64 {
         let mut hash = HASH_SEED ^ self.kind as u64;
         if self.kind.has_store() {
-            hash = mix(hash, self.store.as_bytes());
+            hash = crate::hash::keyed(hash, self.store.as_bytes());
         }
-        hash = mix(hash, self.name.as_bytes());
-        (hash ^ (hash >> 32)).wrapping_mul(HASH_MUL)
+        crate::hash::keyed(hash, self.name.as_bytes())
     }
 
     /// Whether `stored` is this key's encoding.
