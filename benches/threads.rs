@@ -31,10 +31,12 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::HeaderMap;
-use pos_webhooks::{Message, Scheme, Signer, Verifier};
+use pos_webhooks::{Scheme, Verifier};
 
-const NOW: i64 = 1_700_000_000;
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+#[path = "inputs.rs"]
+mod inputs;
+
+use inputs::{NOW, secret, signed_headers};
 
 fn load() -> String {
     std::fs::read_to_string("/proc/loadavg")
@@ -70,14 +72,8 @@ enum Inputs {
 fn measure(len: usize, n: usize, rounds: usize, inputs: Inputs) {
     let body = Bytes::from(format!("{{\"pad\":\"{}\"}}", "x".repeat(len - 10)));
     assert_eq!(body.len(), len);
-    let verifier = Verifier::new(Scheme::Standard, [SECRET]).expect("verifier");
-    let mut headers = HeaderMap::new();
-    Signer::new(Scheme::Standard, [SECRET])
-        .expect("signer")
-        .sign(&Message::new(&body).id("msg_bench").timestamp(NOW))
-        .expect("sign")
-        .insert_into(&mut headers)
-        .expect("headers");
+    let verifier = Verifier::new(Scheme::Standard, [secret(Scheme::Standard)]).expect("verifier");
+    let headers = signed_headers(Scheme::Standard, &body, NOW);
     run(&verifier, &headers, &body, n / 10); // warm up
 
     let mut one = Duration::MAX;
