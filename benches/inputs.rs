@@ -1,6 +1,7 @@
-//! The verify inputs `benches/verify.rs`, `benches/callgrind.rs` and `benches/threads.rs` share (included by each
-//! with `#[path = "inputs.rs"] mod inputs;`), so criterion and callgrind measure the very same
-//! requests: the bodies, the secrets, the signed headers and the signed-bytes floors.
+//! The verify inputs `benches/verify.rs`, `benches/callgrind.rs` and `benches/threads.rs`
+//! share (included by each with `#[path = "inputs.rs"] mod inputs;`), so criterion and
+//! callgrind measure the very same requests: the bodies, the secrets, the signed headers and
+//! the signed-bytes floors.
 
 // Each bench uses part of it.
 #![allow(dead_code)]
