@@ -18,11 +18,16 @@
 //!   endpoints (choose the targets, sign, build 1,000 `http::Request<Bytes>`), beside
 //!   `floor/sign_1000`: 1,000 bare `Signer::sign` calls on the same body, id and timestamp.
 //!   Goal: ≤ 1.15× the floor.
+//!
+//! Probe mode, for valgrind (cachegrind / callgrind): `FANOUT_PROBE=<by_store|by_type>:<n>:<iters>`
+//! runs `iters` lookups of the bench above (same set, same shuffled order) and exits, without
+//! criterion. Diff the counts of `iters` = N and 2N to get the cost of one lookup; see
+//! `benches/fanout_cachegrind.sh`.
 
 use std::hint::black_box;
 
 use bytes::Bytes;
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use pos_webhooks::{
     Auth, Endpoint, EndpointSet, EventFilter, Message, OutgoingEvent, Scheme, Signer,
 };
@@ -139,5 +144,43 @@ fn targets(c: &mut Criterion) {
     group.finish();
 }
 
+/// The probe mode (see the module doc): `Some` when `FANOUT_PROBE` is set.
+fn probe() -> Option<usize> {
+    let spec = std::env::var("FANOUT_PROBE").ok()?;
+    let mut parts = spec.split(':');
+    let (kind, n, iters) = (parts.next()?, parts.next()?, parts.next()?);
+    let (n, iters): (usize, usize) = (n.parse().ok()?, iters.parse().ok()?);
+    let mut total = 0;
+    match kind {
+        "by_store" => {
+            let (set, stores) = by_store(n);
+            for i in 0..iters {
+                let store = &stores[(i + 1) % stores.len()];
+                total += set
+                    .targets(black_box("order.success"), Some(black_box(store)))
+                    .count();
+            }
+        }
+        "by_type" => {
+            let (set, types) = by_type(n);
+            for i in 0..iters {
+                total += set
+                    .targets(black_box(&types[(i + 1) % types.len()]), None)
+                    .count();
+            }
+        }
+        _ => return None,
+    }
+    Some(total)
+}
+
 criterion_group!(benches, targets);
-criterion_main!(benches);
+
+fn main() {
+    if let Some(total) = probe() {
+        println!("{total}");
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
