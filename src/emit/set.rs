@@ -290,15 +290,21 @@ fn same_part(bytes: &[u8], stored: &[Cell]) -> bool {
 }
 
 const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// [`Key::hash`] of a key's parts.
+fn hash_parts(kind: Kind, store: &[u8], name: &[u8]) -> u64 {
+    let mut hash = HASH_SEED ^ kind as u64;
+    if kind.has_store() {
+        hash = crate::hash::keyed(hash, store);
+    }
+    crate::hash::keyed(hash, name)
+}
+
 impl Key<'_> {
     /// A deterministic 64-bit hash (the crate's keyed hash with a fixed key: no RNG); the table
     /// places keys by its high bits, which depend on every byte.
     fn hash(&self) -> u64 {
-        let mut hash = HASH_SEED ^ self.kind as u64;
-        if self.kind.has_store() {
-            hash = crate::hash::keyed(hash, self.store.as_bytes());
-        }
-        crate::hash::keyed(hash, self.name.as_bytes())
+        hash_parts(self.kind, self.store.as_bytes(), self.name.as_bytes())
     }
 
     /// The header of this key's block, its room bits zero: the kind and both lengths, so that
@@ -393,23 +399,24 @@ fn change_vec(list: &mut Vec<Cell>, change: Change) {
 /// A key of the overflow map (encoded) and its list.
 type Overflowed = (Box<[u8]>, Span);
 
-/// A slot of the [`Table`] (16 bytes, four to a cache line): a key's hash and where its block
-/// is, or [`EMPTY`] or [`FREED`].
+/// A slot of the [`Table`] (8 bytes, eight to a cache line): the high half of a key's hash
+/// (its tag: where its home is, and what a lookup compares before reading the block) and
+/// where its block is, or [`EMPTY`] or [`FREED`].
 #[derive(Clone, Copy, Debug)]
 struct Slot {
-    hash: u64,
-    block: usize,
+    tag: u32,
+    block: u32,
 }
 
 /// A slot never used since the table was last rebuilt: a lookup stops here.
-const EMPTY: usize = usize::MAX;
+const EMPTY: u32 = u32::MAX;
 /// A slot used, then freed: a lookup goes on past it.
-const FREED: usize = usize::MAX - 1;
+const FREED: u32 = u32::MAX - 1;
 
 impl Default for Slot {
     fn default() -> Slot {
         Slot {
-            hash: 0,
+            tag: 0,
             block: EMPTY,
         }
     }
@@ -421,12 +428,26 @@ impl Slot {
     }
 }
 
+/// The tag of a hash: its high half.
+fn tag(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+/// A block's position as a slot holds it; `None` past what a slot can hold (that key then
+/// goes to the overflow map).
+fn slot_block(block: usize) -> Option<u32> {
+    u32::try_from(block).ok().filter(|block| *block < FREED)
+}
+
 /// How many slots from its home a key may sit; a key that finds none of them free goes to the
 /// overflow map instead.
 const WINDOW: usize = 16;
 
 /// The smallest table capacity.
 const MIN_CAPACITY: usize = 16;
+
+/// The largest: homes are the high bits of a 32-bit tag.
+const MAX_CAPACITY: usize = 1 << 31;
 
 /// The index's map from keys to lists: an open-addressing hash table of small slots (a hash
 /// and where the key's block is), and one arena of cells where each key of the slots has a
@@ -445,7 +466,7 @@ const MIN_CAPACITY: usize = 16;
 struct Table {
     /// `capacity + WINDOW - 1` slots (none when empty), so that windows never wrap.
     slots: Vec<Slot>,
-    /// `64 - log2(capacity)`: a key's home is its hash shifted right by this.
+    /// `32 - log2(capacity)`: a key's home is its tag shifted right by this.
     shift: u32,
     /// Keys in the slots.
     full: usize,
@@ -467,17 +488,17 @@ impl Table {
         self.slots.len().saturating_sub(WINDOW - 1)
     }
 
-    fn home(&self, hash: u64) -> usize {
+    fn home(&self, tag: u32) -> usize {
         // Below the capacity: `shift` keeps log2(capacity) bits.
-        (hash >> self.shift) as usize
+        tag.checked_shr(self.shift).unwrap_or(0) as usize
     }
 
-    /// The slots a key with this hash may sit in.
-    fn window(&self, hash: u64) -> &[Slot] {
+    /// The slots a key with this tag may sit in.
+    fn window(&self, tag: u32) -> &[Slot] {
         if self.slots.is_empty() {
             return &[];
         }
-        let home = self.home(hash);
+        let home = self.home(tag);
         self.slots.get(home..home + WINDOW).unwrap_or_default()
     }
 
@@ -501,20 +522,22 @@ impl Table {
 
     /// Where `key` (whose block header is `header`) sits in the slots, and its block.
     fn find(&self, hash: u64, key: &Key<'_>, header: u64) -> Option<(usize, usize)> {
-        for (at, slot) in self.window(hash).iter().enumerate() {
+        let tag = tag(hash);
+        for (at, slot) in self.window(tag).iter().enumerate() {
             if slot.block == EMPTY {
                 return None;
             }
-            if slot.hash == hash
+            let block = slot.block as usize;
+            if slot.tag == tag
                 && slot.is_full()
-                && self.header(slot.block) & !ROOM_MASK == header
+                && self.header(block) & !ROOM_MASK == header
                 && key.same(
                     self.cells
-                        .get(slot.block + 1..slot.block + 1 + key.words())
+                        .get(block + 1..block + 1 + key.words())
                         .unwrap_or_default(),
                 )
             {
-                return Some((self.home(hash) + at, slot.block));
+                return Some((self.home(tag) + at, block));
             }
         }
         None
@@ -561,14 +584,7 @@ impl Table {
             self.change(&mut list, prefix, change);
             let block = list.start - prefix;
             if list.len == 0 {
-                if let Some(slot) = self.slots.get_mut(at) {
-                    *slot = Slot {
-                        hash: 0,
-                        block: FREED,
-                    };
-                }
-                self.full -= 1;
-                self.freed += 1;
+                self.free(at);
                 self.garbage += prefix;
                 self.count(key.kind, false);
             } else {
@@ -576,8 +592,12 @@ impl Table {
                 if let Some(cell) = self.cells.get_mut(block) {
                     cell.word = with_room(cell.word, room);
                 }
-                if let Some(slot) = self.slots.get_mut(at) {
-                    slot.block = block;
+                match (slot_block(block), self.slots.get_mut(at)) {
+                    (Some(moved), Some(slot)) => slot.block = moved,
+                    _ => {
+                        self.free(at);
+                        self.to_overflow(block);
+                    }
                 }
             }
         } else if let Some(at) = (!self.overflow.is_empty())
@@ -615,9 +635,12 @@ impl Table {
                 self.overflow_insert(hash, key.with_parts(|parts| parts.concat()), list);
                 return;
             };
-            // Grown first: rebuilding moves the slots.
-            if (self.full + self.freed + 1) * 2 > self.capacity() {
-                self.rebuild((self.full + 1) * 2 + 1);
+            // Grown first (at most 3/4 full, counting the freed slots): rebuilding moves the
+            // slots.
+            if (self.full + self.freed + 1) * 4 > self.capacity() * 3
+                && self.capacity() < MAX_CAPACITY
+            {
+                self.rebuild((self.full + 1) * 2);
             }
             let block = self.cells.len();
             self.cells.push(Cell::word(with_room(header, room(1))));
@@ -628,7 +651,7 @@ impl Table {
                 len: 0,
             };
             self.change(&mut list, 0, change);
-            self.place(hash, block);
+            self.place(tag(hash), block);
         }
         // Costs time in proportion to the garbage it drops (amortized constant).
         if self.garbage > self.cells.len() / 2 + 64 {
@@ -698,26 +721,45 @@ impl Table {
         bucket.insert(at, (encoded.into(), list));
     }
 
+    /// Frees the slot at `at`.
+    fn free(&mut self, at: usize) {
+        if let Some(slot) = self.slots.get_mut(at) {
+            *slot = Slot {
+                tag: 0,
+                block: FREED,
+            };
+            self.full -= 1;
+            self.freed += 1;
+        }
+    }
+
     /// Puts the key of the block at `block` in the first free slot of its window; if there is
-    /// none, moves it to the overflow map (its list stays, its header and key become garbage).
-    fn place(&mut self, hash: u64, block: usize) {
-        let home = self.home(hash);
+    /// none, moves it to the overflow map.
+    fn place(&mut self, tag: u32, block: usize) {
+        let home = self.home(tag);
         let free = self.slots.get(home..home + WINDOW).and_then(|window| {
             window
                 .iter()
                 .position(|slot| matches!(slot.block, EMPTY | FREED))
         });
-        if let Some(slot) = free.and_then(|at| self.slots.get_mut(home + at)) {
+        if let (Some(slot), Some(block)) = (
+            free.and_then(|at| self.slots.get_mut(home + at)),
+            slot_block(block),
+        ) {
             if slot.block == FREED {
                 self.freed -= 1;
             }
-            *slot = Slot { hash, block };
+            *slot = Slot { tag, block };
             self.full += 1;
             return;
         }
-        // The key's bytes, read back from its block.
+        self.to_overflow(block);
+    }
+
+    /// Moves the key of the block at `block` (in no slot) to the overflow map: its list stays
+    /// where it is, its header and key become garbage.
+    fn to_overflow(&mut self, block: usize) {
         let header = self.header(block);
-        let prefix = 1 + header_words(header);
         let bytes = |shift: u32, from: usize| -> Vec<u8> {
             let len = ((header >> shift) & PART_MASK) as usize;
             let words = self.cells.get(from..from + words(len)).unwrap_or_default();
@@ -729,17 +771,18 @@ impl Table {
             bytes
         };
         let store = bytes(STORE_SHIFT, block + 1);
-        let store_words = words(store.len());
-        let name = bytes(NAME_SHIFT, block + 1 + store_words);
+        let name = bytes(NAME_SHIFT, block + 1 + words(store.len()));
         let Some(kind) = Kind::from_bits(header & 0xff) else {
             return;
         };
-        let encoded = with_parts(kind, &store, &name, |parts| parts.concat());
+        let prefix = 1 + header_words(header);
         let list = Span {
             start: block + prefix,
             len: list_len(self.block_list(block)),
         };
         self.garbage += prefix;
+        let hash = hash_parts(kind, &store, &name);
+        let encoded = with_parts(kind, &store, &name, |parts| parts.concat());
         self.overflow_insert(hash, encoded, list);
     }
 
@@ -747,15 +790,19 @@ impl Table {
     /// [`MIN_CAPACITY`]); freed slots become empty. Blocks and lists stay where they are, and
     /// the overflow map keeps its keys: the cost is that of the keys in the slots.
     fn rebuild(&mut self, keys: usize) {
-        let capacity = keys.max(MIN_CAPACITY).next_power_of_two();
+        let capacity = keys
+            .max(MIN_CAPACITY)
+            .checked_next_power_of_two()
+            .unwrap_or(MAX_CAPACITY)
+            .min(MAX_CAPACITY);
         let old_slots = core::mem::take(&mut self.slots);
         self.slots = vec![Slot::default(); capacity + WINDOW - 1];
-        self.shift = 64 - capacity.trailing_zeros();
+        self.shift = 32 - capacity.trailing_zeros();
         self.full = 0;
         self.freed = 0;
         for slot in old_slots {
             if slot.is_full() {
-                self.place(slot.hash, slot.block);
+                self.place(slot.tag, slot.block as usize);
             }
         }
     }
@@ -764,15 +811,21 @@ impl Table {
     fn compact(&mut self) {
         let mut old = core::mem::take(&mut self.cells);
         let mut cells = Vec::with_capacity(old.len().saturating_sub(self.garbage));
-        for slot in &mut self.slots {
+        // Blocks a slot cannot point to any more: to the overflow map, once moved.
+        let mut spilled = Vec::new();
+        for (at, slot) in self.slots.iter_mut().enumerate() {
             if slot.is_full() {
-                let header = old.get(slot.block).map_or(0, |cell| cell.word);
-                let end = slot.block + 1 + header_words(header) + header_room(header);
+                let from = slot.block as usize;
+                let header = old.get(from).map_or(0, |cell| cell.word);
+                let end = from + 1 + header_words(header) + header_room(header);
                 let block = cells.len();
-                for i in slot.block..end {
+                for i in from..end {
                     cells.push(old.get_mut(i).map(core::mem::take).unwrap_or_default());
                 }
-                slot.block = block;
+                match slot_block(block) {
+                    Some(block) => slot.block = block,
+                    None => spilled.push((at, block)),
+                }
             }
         }
         for bucket in self.overflow.values_mut() {
@@ -787,6 +840,10 @@ impl Table {
         }
         self.cells = cells;
         self.garbage = 0;
+        for (at, block) in spilled {
+            self.free(at);
+            self.to_overflow(block);
+        }
     }
 }
 
@@ -1389,8 +1446,8 @@ mod tests {
 #[cfg(test)]
 mod layout {
     #[test]
-    fn a_slot_is_a_quarter_of_a_cache_line_and_a_cell_two_words() {
-        assert_eq!(core::mem::size_of::<super::Slot>(), 16);
+    fn a_slot_is_an_eighth_of_a_cache_line_and_a_cell_two_words() {
+        assert_eq!(core::mem::size_of::<super::Slot>(), 8);
         assert_eq!(core::mem::size_of::<super::Cell>(), 16);
     }
 }
