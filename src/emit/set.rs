@@ -263,11 +263,23 @@ fn with_room(header: u64, room: usize) -> u64 {
 
 /// Eight bytes as a word, little-endian, zero-padded.
 fn pack(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .take(8)
-        .enumerate()
-        .fold(0, |word, (i, b)| word | u64::from(*b) << (8 * i))
+    let len = bytes.len();
+    let byte = |at: usize| u64::from(bytes.get(at).copied().unwrap_or(0));
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|word| <[u8; 4]>::try_from(word).ok())
+            .map_or(0, |word| u64::from(u32::from_le_bytes(word)))
+    };
+    match len {
+        0 => 0,
+        1..=3 => byte(0) | byte(1) << 8 | byte(2) << 16,
+        // Two overlapping halves: the bytes both read are the same.
+        4..=7 => u32_at(0) | u32_at(len - 4) << (8 * (len - 4)),
+        _ => bytes
+            .first_chunk::<8>()
+            .map_or(0, |word| u64::from_le_bytes(*word)),
+    }
 }
 
 /// `bytes` as words, as a block stores a key part.
@@ -277,16 +289,14 @@ fn part_words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
 
 /// Whether the key words `stored` (exactly `words(bytes.len())` of them) are `bytes`.
 fn same_part(bytes: &[u8], stored: &[Cell]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut stored = stored.iter();
-    for chunk in &mut chunks {
-        let word = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
-        if stored.next().map(|cell| cell.word) != Some(word) {
+    let (chunks, rest) = bytes.as_chunks::<8>();
+    let mut stored = stored.iter().map(|cell| cell.word);
+    for chunk in chunks {
+        if stored.next() != Some(u64::from_le_bytes(*chunk)) {
             return false;
         }
     }
-    let rest = chunks.remainder();
-    rest.is_empty() || stored.next().map(|cell| cell.word) == Some(pack(rest))
+    rest.is_empty() || stored.next() == Some(pack(rest))
 }
 
 const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
@@ -449,13 +459,14 @@ const MIN_CAPACITY: usize = 16;
 /// The largest: homes are the high bits of a 32-bit tag.
 const MAX_CAPACITY: usize = 1 << 31;
 
-/// The index's map from keys to lists: an open-addressing hash table of small slots (a hash
-/// and where the key's block is), and one arena of cells where each key of the slots has a
-/// block: a header word (kind, lengths, room), the key's words, then its list. A lookup reads
-/// one slot (rarely a few more, all adjacent) in an array compact enough to stay in cache, then
-/// one contiguous block: the key to compare and the entries right after it, instead of chasing
-/// the nodes of a tree and the allocations of each list. Deterministic (no random seed: the
-/// crate has no RNG).
+/// The index's map from keys to lists: an open-addressing hash table of small slots (a tag of
+/// the key's hash and where its list starts), and one arena of cells where each key of the
+/// slots has a block: the key's words, a header word (kind, lengths, room), then the list. A
+/// lookup reads one slot (rarely a few more, all adjacent) in an array compact enough to stay
+/// in cache (10,000 keys take 128 KiB), then one contiguous block, every read of which is at a
+/// place known from the slot, so that they go out together: one miss, not a chain of them (the
+/// key compared and the entries right after it), instead of chasing the nodes of a tree and
+/// the allocations of each list. Deterministic (no random seed: the crate has no RNG).
 ///
 /// Names crafted to collide cannot make it quadratic: a key probes at most [`WINDOW`] slots
 /// from its home, and a key whose window is full goes to the overflow map (a `BTreeMap` by
@@ -502,16 +513,17 @@ impl Table {
         self.slots.get(home..home + WINDOW).unwrap_or_default()
     }
 
-    fn header(&self, block: usize) -> u64 {
-        self.cells.get(block).map_or(0, |cell| cell.word)
+    /// The header of the block whose list starts at `list`: the cell in front of it.
+    fn header(&self, list: usize) -> u64 {
+        list.checked_sub(1)
+            .and_then(|at| self.cells.get(at))
+            .map_or(0, |cell| cell.word)
     }
 
-    /// The list of the block at `block`, up to its room.
-    fn block_list(&self, block: usize) -> &[Cell] {
-        let header = self.header(block);
-        let start = block + 1 + header_words(header);
-        let end = (start + header_room(header)).min(self.cells.len());
-        self.cells.get(start..end).unwrap_or_default()
+    /// The list of the block whose list starts at `list`, up to its room.
+    fn block_list(&self, list: usize) -> &[Cell] {
+        let end = (list + header_room(self.header(list))).min(self.cells.len());
+        self.cells.get(list..end).unwrap_or_default()
     }
 
     fn list(&self, list: Span) -> &[Cell] {
@@ -520,24 +532,26 @@ impl Table {
             .unwrap_or_default()
     }
 
-    /// Where `key` (whose block header is `header`) sits in the slots, and its block.
+    /// Where `key` (whose block header is `header`) sits in the slots, and where the list of
+    /// its block starts. Every read of the block is at a place known from the slot and the key
+    /// alone (not from what the header says), so that they all go out at once.
     fn find(&self, hash: u64, key: &Key<'_>, header: u64) -> Option<(usize, usize)> {
         let tag = tag(hash);
         for (at, slot) in self.window(tag).iter().enumerate() {
             if slot.block == EMPTY {
                 return None;
             }
-            let block = slot.block as usize;
+            let list = slot.block as usize;
             if slot.tag == tag
                 && slot.is_full()
-                && self.header(block) & !ROOM_MASK == header
+                && self.header(list) & !ROOM_MASK == header
                 && key.same(
-                    self.cells
-                        .get(block + 1..block + 1 + key.words())
+                    list.checked_sub(1 + key.words())
+                        .and_then(|start| self.cells.get(start..list - 1))
                         .unwrap_or_default(),
                 )
             {
-                return Some((self.home(tag) + at, block));
+                return Some((self.home(tag) + at, list));
             }
         }
         None
@@ -556,11 +570,11 @@ impl Table {
             return &[];
         }
         let hash = key.hash();
-        if let Some((_, block)) = key
+        if let Some((_, list)) = key
             .header()
             .and_then(|header| self.find(hash, &key, header))
         {
-            return self.block_list(block);
+            return self.block_list(list);
         }
         if self.overflow.is_empty() {
             return &[];
@@ -575,21 +589,21 @@ impl Table {
     fn update(&mut self, key: Key<'_>, change: Change) {
         let hash = key.hash();
         let header = key.header();
-        if let Some((at, block)) = header.and_then(|header| self.find(hash, &key, header)) {
+        if let Some((at, start)) = header.and_then(|header| self.find(hash, &key, header)) {
             let prefix = 1 + key.words();
             let mut list = Span {
-                start: block + prefix,
-                len: list_len(self.block_list(block)),
+                start,
+                len: list_len(self.block_list(start)),
             };
             self.change(&mut list, prefix, change);
-            let block = list.start - prefix;
+            let block = list.start;
             if list.len == 0 {
                 self.free(at);
                 self.garbage += prefix;
                 self.count(key.kind, false);
             } else {
                 let room = room(list.len);
-                if let Some(cell) = self.cells.get_mut(block) {
+                if let Some(cell) = block.checked_sub(1).and_then(|at| self.cells.get_mut(at)) {
                     cell.word = with_room(cell.word, room);
                 }
                 match (slot_block(block), self.slots.get_mut(at)) {
@@ -642,16 +656,15 @@ impl Table {
             {
                 self.rebuild((self.full + 1) * 2);
             }
-            let block = self.cells.len();
-            self.cells.push(Cell::word(with_room(header, room(1))));
             let key_words = part_words(key.store.as_bytes()).chain(part_words(key.name.as_bytes()));
             self.cells.extend(key_words.map(Cell::word));
+            self.cells.push(Cell::word(with_room(header, room(1))));
             let mut list = Span {
                 start: self.cells.len(),
                 len: 0,
             };
             self.change(&mut list, 0, change);
-            self.place(tag(hash), block);
+            self.place(tag(hash), list.start);
         }
         // Costs time in proportion to the garbage it drops (amortized constant).
         if self.garbage > self.cells.len() / 2 + 64 {
@@ -660,7 +673,7 @@ impl Table {
     }
 
     /// Applies `change` to the list at `list` in the arena, moving it (with the `prefix` cells
-    /// in front of it: its block's header and key) to the end of the arena when it outgrows
+    /// in front of it: its block's key and header) to the end of the arena when it outgrows
     /// its room.
     fn change(&mut self, list: &mut Span, prefix: usize, change: Change) {
         let id = change.id();
@@ -733,8 +746,8 @@ impl Table {
         }
     }
 
-    /// Puts the key of the block at `block` in the first free slot of its window; if there is
-    /// none, moves it to the overflow map.
+    /// Puts the key of the block whose list starts at `block` in the first free slot of its
+    /// window; if there is none, moves it to the overflow map.
     fn place(&mut self, tag: u32, block: usize) {
         let home = self.home(tag);
         let free = self.slots.get(home..home + WINDOW).and_then(|window| {
@@ -756,10 +769,12 @@ impl Table {
         self.to_overflow(block);
     }
 
-    /// Moves the key of the block at `block` (in no slot) to the overflow map: its list stays
-    /// where it is, its header and key become garbage.
-    fn to_overflow(&mut self, block: usize) {
-        let header = self.header(block);
+    /// Moves the key of the block whose list starts at `list` (in no slot) to the overflow
+    /// map: the list stays where it is, the header and key become garbage.
+    fn to_overflow(&mut self, list: usize) {
+        let header = self.header(list);
+        let prefix = 1 + header_words(header);
+        let block = list.saturating_sub(prefix);
         let bytes = |shift: u32, from: usize| -> Vec<u8> {
             let len = ((header >> shift) & PART_MASK) as usize;
             let words = self.cells.get(from..from + words(len)).unwrap_or_default();
@@ -770,15 +785,14 @@ impl Table {
             bytes.truncate(len);
             bytes
         };
-        let store = bytes(STORE_SHIFT, block + 1);
-        let name = bytes(NAME_SHIFT, block + 1 + words(store.len()));
+        let store = bytes(STORE_SHIFT, block);
+        let name = bytes(NAME_SHIFT, block + words(store.len()));
         let Some(kind) = Kind::from_bits(header & 0xff) else {
             return;
         };
-        let prefix = 1 + header_words(header);
         let list = Span {
-            start: block + prefix,
-            len: list_len(self.block_list(block)),
+            start: list,
+            len: list_len(self.block_list(list)),
         };
         self.garbage += prefix;
         let hash = hash_parts(kind, &store, &name);
@@ -815,13 +829,16 @@ impl Table {
         let mut spilled = Vec::new();
         for (at, slot) in self.slots.iter_mut().enumerate() {
             if slot.is_full() {
-                let from = slot.block as usize;
-                let header = old.get(from).map_or(0, |cell| cell.word);
-                let end = from + 1 + header_words(header) + header_room(header);
-                let block = cells.len();
-                for i in from..end {
+                let list = slot.block as usize;
+                let header = list
+                    .checked_sub(1)
+                    .and_then(|at| old.get(at))
+                    .map_or(0, |cell| cell.word);
+                let prefix = 1 + header_words(header);
+                for i in list.saturating_sub(prefix)..list + header_room(header) {
                     cells.push(old.get_mut(i).map(core::mem::take).unwrap_or_default());
                 }
+                let block = cells.len() - header_room(header);
                 match slot_block(block) {
                     Some(block) => slot.block = block,
                     None => spilled.push((at, block)),
@@ -944,8 +961,10 @@ impl Index {
         } else {
             None
         };
-        let get = |kind: Kind, store: &str, name: Option<&str>| {
-            name.map_or(&[][..], |name| table.get(Key { kind, store, name }))
+        // Kinds with no key are skipped here, without a call.
+        let get = |kind: Kind, store: &str, name: Option<&str>| match name {
+            Some(name) if has(kind) => table.get(Key { kind, store, name }),
+            _ => &[],
         };
         let mut merge = Merge {
             lists: [&[]; 7],
