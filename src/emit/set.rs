@@ -1460,6 +1460,108 @@ mod tests {
         let table = &set.index.table;
         assert!(table.garbage <= table.cells.len() / 2 + 64);
     }
+
+    #[test]
+    fn key_words_pack_every_length_and_differ_in_every_byte() {
+        for len in 0..=40usize {
+            let bytes: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(37) | 1).collect();
+            let cells: Vec<Cell> = part_words(&bytes).map(Cell::word).collect();
+            assert_eq!(cells.len(), words(len));
+            for (chunk, cell) in bytes.chunks(8).zip(&cells) {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                assert_eq!(cell.word, u64::from_le_bytes(word), "{len}");
+            }
+            assert!(same_part(&bytes, &cells), "{len}");
+            for at in 0..len {
+                let mut other = bytes.clone();
+                other[at] ^= 0x40;
+                assert!(!same_part(&other, &cells), "{len} {at}");
+            }
+        }
+    }
+
+    fn entry(id: u64) -> Entry {
+        (EndpointId(id), Arc::new(scoped("x")))
+    }
+
+    fn ids(list: &[Cell]) -> Vec<u64> {
+        list.iter()
+            .take_while(|cell| cell.endpoint.is_some())
+            .map(|cell| cell.word)
+            .collect()
+    }
+
+    #[test]
+    fn keys_too_long_for_a_header_and_spilled_blocks_live_in_the_overflow_map() {
+        let mut table = Table::default();
+        let long = "s".repeat(MAX_PART as usize);
+        let long_key = Key {
+            kind: Kind::StoreGroup,
+            store: &long,
+            name: "order",
+        };
+        assert!(long_key.header().is_none());
+        let short = Key {
+            kind: Kind::StoreName,
+            store: "store-123456789",
+            name: "order.paid",
+        };
+        let plain = Key {
+            kind: Kind::Name,
+            store: "",
+            name: "t1.created",
+        };
+        for id in 1..=2 {
+            table.update(long_key, Change::Add(entry(id)));
+        }
+        for id in 1..=6 {
+            table.update(short, Change::Add(entry(id)));
+            table.update(plain, Change::Add(entry(id)));
+        }
+        assert_eq!(table.overflow.len(), 1);
+        assert_eq!(ids(table.get(long_key)), [1, 2]);
+        // The block of `short` spilled to the overflow map, as a rebuild or a compaction does
+        // when its window is full or its place too far for a slot.
+        let (at, list) = table
+            .find(short.hash(), &short, short.header().unwrap())
+            .unwrap();
+        table.free(at);
+        table.to_overflow(list);
+        assert_eq!(table.overflow.len(), 2);
+        assert!(
+            table
+                .find(short.hash(), &short, short.header().unwrap())
+                .is_none()
+        );
+        assert_eq!(ids(table.get(short)), [1, 2, 3, 4, 5, 6]);
+        assert_eq!(ids(table.get(plain)), [1, 2, 3, 4, 5, 6]);
+        for id in 7..=40 {
+            table.update(short, Change::Add(entry(id)));
+        }
+        for id in (1..=40).step_by(2) {
+            table.update(short, Change::Remove(EndpointId(id)));
+        }
+        assert_eq!(
+            ids(table.get(short)),
+            (2..=40).step_by(2).collect::<Vec<_>>()
+        );
+        table.compact();
+        assert_eq!(table.garbage, 0);
+        assert_eq!(ids(table.get(long_key)), [1, 2]);
+        assert_eq!(ids(table.get(plain)), [1, 2, 3, 4, 5, 6]);
+        for id in 1..=2 {
+            table.update(long_key, Change::Remove(EndpointId(id)));
+        }
+        for id in 1..=40 {
+            table.update(short, Change::Remove(EndpointId(id)));
+            table.update(plain, Change::Remove(EndpointId(id)));
+        }
+        assert!(table.overflow.is_empty());
+        assert_eq!(table.full, 0);
+        assert!(table.kinds.iter().all(|n| *n == 0));
+        assert!(table.get(plain).is_empty());
+    }
 }
 
 #[cfg(test)]
