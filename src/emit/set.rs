@@ -610,7 +610,7 @@ impl Table {
                     (Some(moved), Some(slot)) => slot.block = moved,
                     _ => {
                         self.free(at);
-                        self.to_overflow(block);
+                        self.spill(block);
                     }
                 }
             }
@@ -766,12 +766,12 @@ impl Table {
             self.full += 1;
             return;
         }
-        self.to_overflow(block);
+        self.spill(block);
     }
 
     /// Moves the key of the block whose list starts at `list` (in no slot) to the overflow
     /// map: the list stays where it is, the header and key become garbage.
-    fn to_overflow(&mut self, list: usize) {
+    fn spill(&mut self, list: usize) {
         let header = self.header(list);
         let prefix = 1 + header_words(header);
         let block = list.saturating_sub(prefix);
@@ -859,7 +859,7 @@ impl Table {
         self.garbage = 0;
         for (at, block) in spilled {
             self.free(at);
-            self.to_overflow(block);
+            self.spill(block);
         }
     }
 }
@@ -1051,7 +1051,7 @@ impl<'a> Iterator for Merge<'a> {
         Some((id, endpoint, from == self.always))
     }
 
-    fn fold<B, F: FnMut(B, Candidate<'a>) -> B>(mut self, init: B, mut f: F) -> B {
+    fn fold<B, F: FnMut(B, Candidate<'a>) -> B>(self, init: B, mut f: F) -> B {
         let mut acc = init;
         if let [list] = self.lists.get(..self.live).unwrap_or_default() {
             // One list: a plain loop.
@@ -1064,7 +1064,8 @@ impl<'a> Iterator for Merge<'a> {
             }
             return acc;
         }
-        while let Some(candidate) = self.next() {
+        // Merging: `next`, one at a time.
+        for candidate in self {
             acc = f(acc, candidate);
         }
         acc
@@ -1527,7 +1528,7 @@ mod tests {
             .find(short.hash(), &short, short.header().unwrap())
             .unwrap();
         table.free(at);
-        table.to_overflow(list);
+        table.spill(list);
         assert_eq!(table.overflow.len(), 2);
         assert!(
             table
