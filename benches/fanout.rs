@@ -24,11 +24,18 @@
 //!   body), `Signed::apply_to` and the `webhook-id` header; the 1,000 requests kept in a `Vec`
 //!   as `requests` returns them. It is the cost of the `http` values themselves beside the bare
 //!   signs: 1,000 `HeaderMap`s and `Request`s made, kept and dropped.
+//!
+//! Probe mode, for valgrind (cachegrind / callgrind): `FANOUT_PROBE=<by_store|by_type>:<n>:<iters>`
+//! runs `iters` lookups of the bench above (same set, same shuffled order) and exits, without
+//! criterion. Diff the counts of `iters` = N and 2N to get the cost of one lookup; see
+//! `benches/fanout_cachegrind.sh`. With `FANOUT_TIME=<runs>` it times `runs` rounds of `iters`
+//! lookups instead and prints the best and the median nanoseconds per lookup (the best filters
+//! out the other tenants of a shared machine better than criterion's mean).
 
 use std::hint::black_box;
 
 use bytes::Bytes;
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use pos_webhooks::{
     Auth, Endpoint, EndpointSet, EventFilter, Message, OutgoingEvent, Scheme, Signer,
 };
@@ -189,5 +196,60 @@ fn by_hand_requests(
         .collect()
 }
 
+/// The probe mode (see the module doc): `Some` when `FANOUT_PROBE` is set.
+fn probe() -> Option<usize> {
+    let spec = std::env::var("FANOUT_PROBE").ok()?;
+    let mut parts = spec.split(':');
+    let (kind, n, iters) = (parts.next()?, parts.next()?, parts.next()?);
+    let (n, iters): (usize, usize) = (n.parse().ok()?, iters.parse().ok()?);
+    let runs: usize = std::env::var("FANOUT_TIME")
+        .ok()
+        .and_then(|runs| runs.parse().ok())
+        .unwrap_or(0);
+    let (set, keys) = match kind {
+        "by_store" => by_store(n),
+        "by_type" => by_type(n),
+        _ => return None,
+    };
+    let lookups = |total: &mut usize| {
+        for i in 0..iters {
+            let key = &keys[(i + 1) % keys.len()];
+            *total += if kind == "by_store" {
+                set.targets(black_box("order.success"), Some(black_box(key)))
+                    .count()
+            } else {
+                set.targets(black_box(key), None).count()
+            };
+        }
+    };
+    let mut total = 0;
+    if runs == 0 {
+        lookups(&mut total);
+        return Some(total);
+    }
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            lookups(&mut total);
+            start.elapsed().as_nanos() as f64 / iters as f64
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{kind}/{n}: best {:.1} ns, median {:.1} ns",
+        times[0],
+        times[runs / 2]
+    );
+    Some(total)
+}
+
 criterion_group!(benches, targets);
-criterion_main!(benches);
+
+fn main() {
+    if let Some(total) = probe() {
+        black_box(total);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

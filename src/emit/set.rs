@@ -114,9 +114,38 @@ fn type_keys(filter: &crate::EventFilter) -> Option<Vec<TypeKey>> {
     Some(keys)
 }
 
-/// An entry of an index list: the id and the endpoint, shared with the set. Lists live in one
-/// arena of `Option<Entry>`; the slots of a list hold `Some` up to its length, `None` beyond.
+/// An entry of an index list: the id and the endpoint, shared with the set.
 type Entry = (EndpointId, Arc<Endpoint>);
+
+/// A cell of the index's arena (16 bytes): with an endpoint, an entry of a list (`word` is its
+/// id); without, a word of a block's header or key, or a free cell past the end of a list.
+/// Lists hold entries up to their length and empty cells beyond, up to their room ([`room`]).
+#[derive(Clone, Debug, Default)]
+struct Cell {
+    word: u64,
+    endpoint: Option<Arc<Endpoint>>,
+}
+
+impl Cell {
+    fn word(word: u64) -> Cell {
+        Cell {
+            word,
+            endpoint: None,
+        }
+    }
+
+    fn entry((id, endpoint): Entry) -> Cell {
+        Cell {
+            word: id.0,
+            endpoint: Some(endpoint),
+        }
+    }
+}
+
+/// How many entries `list` holds: its cells with an endpoint come first.
+fn list_len(list: &[Cell]) -> usize {
+    list.partition_point(|cell| cell.endpoint.is_some())
+}
 
 /// What an index key names: a type, a group or every type, of every store or of one store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,10 +178,22 @@ impl Kind {
             Kind::StoreAny => &[4],
         }
     }
+
+    fn from_bits(bits: u64) -> Option<Kind> {
+        Some(match bits {
+            0 => Kind::Name,
+            1 => Kind::Group,
+            2 => Kind::StoreName,
+            3 => Kind::StoreGroup,
+            4 => Kind::StoreAny,
+            _ => return None,
+        })
+    }
 }
 
 /// A key of the [`Table`], borrowed: its kind, its store (empty for every store) and its name
-/// (a type or a group; empty for every type). Stored encoded as bytes (see [`Key::parts`]).
+/// (a type or a group; empty for every type). Stored in a block (see [`Key::header`]), or
+/// encoded as bytes in the overflow map (see [`with_parts`]).
 #[derive(Clone, Copy, Debug)]
 struct Key<'a> {
     kind: Kind,
@@ -160,57 +201,145 @@ struct Key<'a> {
     name: &'a str,
 }
 
-const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
-impl Key<'_> {
-    /// The parts of the encoding: the kind, for store-scoped kinds the store's length (LEB128:
-    /// 7 bits a byte, the high bit set on all but the last) and the store, then the name.
-    /// Unambiguous: the kind says whether a length and a store follow, and the length where
-    /// the store ends.
-    fn with_parts<R>(&self, f: impl FnOnce([&[u8]; 4]) -> R) -> R {
-        let kind = self.kind.byte();
-        if self.kind.has_store() {
-            let mut len = [0u8; 10];
-            let mut used = 0;
-            let mut n = self.store.len() as u64;
-            for byte in &mut len {
-                used += 1;
-                // The low 7 bits.
-                *byte = (n & 0x7f) as u8;
-                n >>= 7;
-                if n == 0 {
-                    break;
-                }
-                *byte |= 0x80;
+/// The parts of a key's byte encoding (the overflow map's): the kind, for store-scoped kinds
+/// the store's length (LEB128: 7 bits a byte, the high bit set on all but the last) and the
+/// store, then the name. Unambiguous: the kind says whether a length and a store follow, and
+/// the length where the store ends.
+fn with_parts<R>(kind: Kind, store: &[u8], name: &[u8], f: impl FnOnce([&[u8]; 4]) -> R) -> R {
+    let kind_byte = kind.byte();
+    if kind.has_store() {
+        let mut len = [0u8; 10];
+        let mut used = 0;
+        let mut n = store.len() as u64;
+        for byte in &mut len {
+            used += 1;
+            // The low 7 bits.
+            *byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                break;
             }
-            let len = len.get(..used).unwrap_or_default();
-            f([kind, len, self.store.as_bytes(), self.name.as_bytes()])
-        } else {
-            f([kind, &[], &[], self.name.as_bytes()])
+            *byte |= 0x80;
+        }
+        let len = len.get(..used).unwrap_or_default();
+        f([kind_byte, len, store, name])
+    } else {
+        f([kind_byte, &[], &[], name])
+    }
+}
+
+// A block header word: the kind (bits 0-7), log2 of the list's room (8-13), the store's length
+// (14-37) and the name's (38-61).
+const ROOM_SHIFT: u32 = 8;
+const ROOM_MASK: u64 = 0x3f << ROOM_SHIFT;
+const STORE_SHIFT: u32 = 14;
+const NAME_SHIFT: u32 = 38;
+/// Stores and names at least this long do not fit a header: their keys go to the overflow map.
+const MAX_PART: u64 = 1 << 24;
+const PART_MASK: u64 = MAX_PART - 1;
+
+/// The words (8 bytes each) of a key part of `len` bytes in a block.
+fn words(len: usize) -> usize {
+    len.div_ceil(8)
+}
+
+/// The key words of a block whose header is `header`.
+fn header_words(header: u64) -> usize {
+    let part = |shift: u32| words(((header >> shift) & PART_MASK) as usize);
+    part(STORE_SHIFT) + part(NAME_SHIFT)
+}
+
+/// The room of the list of a block whose header is `header`.
+fn header_room(header: u64) -> usize {
+    1usize
+        .checked_shl(((header & ROOM_MASK) >> ROOM_SHIFT) as u32)
+        .unwrap_or(0)
+}
+
+/// `header` with the room bits of `room` (a power of two).
+fn with_room(header: u64, room: usize) -> u64 {
+    (header & !ROOM_MASK) | (u64::from(room.trailing_zeros()) << ROOM_SHIFT & ROOM_MASK)
+}
+
+/// Eight bytes as a word, little-endian, zero-padded.
+fn pack(bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    let byte = |at: usize| u64::from(bytes.get(at).copied().unwrap_or(0));
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|word| <[u8; 4]>::try_from(word).ok())
+            .map_or(0, |word| u64::from(u32::from_le_bytes(word)))
+    };
+    match len {
+        0 => 0,
+        1..=3 => byte(0) | byte(1) << 8 | byte(2) << 16,
+        // Two overlapping halves: the bytes both read are the same.
+        4..=7 => u32_at(0) | u32_at(len - 4) << (8 * (len - 4)),
+        _ => bytes
+            .first_chunk::<8>()
+            .map_or(0, |word| u64::from_le_bytes(*word)),
+    }
+}
+
+/// `bytes` as words, as a block stores a key part.
+fn part_words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    bytes.chunks(8).map(pack)
+}
+
+/// Whether the key words `stored` (exactly `words(bytes.len())` of them) are `bytes`.
+fn same_part(bytes: &[u8], stored: &[Cell]) -> bool {
+    let (chunks, rest) = bytes.as_chunks::<8>();
+    let mut stored = stored.iter().map(|cell| cell.word);
+    for chunk in chunks {
+        if stored.next() != Some(u64::from_le_bytes(*chunk)) {
+            return false;
         }
     }
+    rest.is_empty() || stored.next() == Some(pack(rest))
+}
 
+const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// [`Key::hash`] of a key's parts.
+fn hash_parts(kind: Kind, store: &[u8], name: &[u8]) -> u64 {
+    let mut hash = HASH_SEED ^ kind as u64;
+    if kind.has_store() {
+        hash = crate::hash::keyed(hash, store);
+    }
+    crate::hash::keyed(hash, name)
+}
+
+impl Key<'_> {
     /// A deterministic 64-bit hash (the crate's keyed hash with a fixed key: no RNG); the table
     /// places keys by its high bits, which depend on every byte.
     fn hash(&self) -> u64 {
-        let mut hash = HASH_SEED ^ self.kind as u64;
-        if self.kind.has_store() {
-            hash = crate::hash::keyed(hash, self.store.as_bytes());
-        }
-        crate::hash::keyed(hash, self.name.as_bytes())
+        hash_parts(self.kind, self.store.as_bytes(), self.name.as_bytes())
     }
 
-    /// Whether `stored` is this key's encoding.
-    fn is(&self, stored: &[u8]) -> bool {
-        self.with_parts(|parts| {
-            let mut rest = stored;
-            for part in parts {
-                match rest.split_at_checked(part.len()) {
-                    Some((head, tail)) if head == part => rest = tail,
-                    _ => return false,
-                }
-            }
-            rest.is_empty()
-        })
+    /// The header of this key's block, its room bits zero: the kind and both lengths, so that
+    /// equal headers have as many key words. `None` when a part is too long for it (the key
+    /// then lives in the overflow map).
+    fn header(&self) -> Option<u64> {
+        let len = |part: &str| u64::try_from(part.len()).ok().filter(|len| *len < MAX_PART);
+        Some(self.kind as u64 | len(self.store)? << STORE_SHIFT | len(self.name)? << NAME_SHIFT)
+    }
+
+    /// The key words of its block.
+    fn words(&self) -> usize {
+        words(self.store.len()) + words(self.name.len())
+    }
+
+    /// Whether the key words `stored` of a block whose header matched are this key's.
+    fn same(&self, stored: &[Cell]) -> bool {
+        let (store, name) = stored
+            .split_at_checked(words(self.store.len()))
+            .unwrap_or_default();
+        same_part(self.store.as_bytes(), store) && same_part(self.name.as_bytes(), name)
+    }
+
+    fn with_parts<R>(&self, f: impl FnOnce([&[u8]; 4]) -> R) -> R {
+        with_parts(self.kind, self.store.as_bytes(), self.name.as_bytes(), f)
     }
 
     /// How this key's encoding orders against `stored` (bytewise).
@@ -219,15 +348,15 @@ impl Key<'_> {
     }
 }
 
-/// Where a list lives in the arena: `len` entries from `start`, then `None` up to its room
-/// ([`room`]).
+/// Where a list lives in the arena: `len` entries from `start`, then empty cells up to its
+/// room ([`room`]).
 #[derive(Clone, Copy, Debug, Default)]
 struct Span {
     start: usize,
     len: usize,
 }
 
-/// The arena slots a list of `len` entries holds: none when empty, else at least 4 and a power
+/// The arena cells a list of `len` entries holds: none when empty, else at least 4 and a power
 /// of two, so that appending is amortized constant.
 fn room(len: usize) -> usize {
     if len == 0 {
@@ -245,58 +374,79 @@ enum Change {
     Remove(EndpointId),
 }
 
-fn entry_id(entry: &Option<Entry>) -> Option<EndpointId> {
-    entry.as_ref().map(|(id, _)| *id)
+impl Change {
+    fn id(&self) -> u64 {
+        match self {
+            Change::Add((id, _)) => id.0,
+            Change::Remove(id) => id.0,
+        }
+    }
 }
 
-/// Applies `change` to a list kept as a `Vec` (`any`, `always`): in id order, all `Some`.
-fn change_vec(list: &mut Vec<Option<Entry>>, change: Change) {
+/// Applies `change` to a list kept as a `Vec` (`any`, `always`): in id order, all entries.
+fn change_vec(list: &mut Vec<Cell>, change: Change) {
+    let id = change.id();
     match change {
         Change::Add(entry) => {
-            let id = Some(entry.0);
             // Creation appends (ids grow); re-enabling and updates insert in place.
             match list.last() {
-                Some(last) if entry_id(last) >= id => {
-                    if let Err(at) = list.binary_search_by_key(&id, entry_id) {
-                        list.insert(at, Some(entry));
+                Some(last) if last.word >= id => {
+                    if let Err(at) = list.binary_search_by_key(&id, |cell| cell.word) {
+                        list.insert(at, Cell::entry(entry));
                     }
                 }
-                _ => list.push(Some(entry)),
+                _ => list.push(Cell::entry(entry)),
             }
         }
-        Change::Remove(id) => {
-            if let Ok(at) = list.binary_search_by_key(&Some(id), entry_id) {
+        Change::Remove(_) => {
+            if let Ok(at) = list.binary_search_by_key(&id, |cell| cell.word) {
                 list.remove(at);
             }
         }
     }
 }
 
-/// The longest encoded key kept in its slot; longer ones go to the key arena.
-const INLINE: usize = 38;
-
-/// Where a slot's encoded key is: in the slot (short keys: no read elsewhere to compare), or
-/// in the key arena.
-#[derive(Clone, Copy, Debug)]
-enum KeyRef {
-    Inline { len: u8, bytes: [u8; INLINE] },
-    Arena(Span),
-}
-
 /// A key of the overflow map (encoded) and its list.
 type Overflowed = (Box<[u8]>, Span);
 
-/// A slot of the [`Table`]: one cache line.
-#[derive(Clone, Debug, Default)]
-#[repr(align(64))]
-enum Slot {
-    /// Never used since the table was last rebuilt: a lookup stops here.
-    #[default]
-    Empty,
-    /// Used, then freed: a lookup goes on past it.
-    Freed,
-    /// A key (its hash, and its encoding) and its list (never empty).
-    Full { hash: u64, key: KeyRef, list: Span },
+/// A slot of the [`Table`] (8 bytes, eight to a cache line): the high half of a key's hash
+/// (its tag: where its home is, and what a lookup compares before reading the block) and
+/// where its block is, or [`EMPTY`] or [`FREED`].
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    tag: u32,
+    block: u32,
+}
+
+/// A slot never used since the table was last rebuilt: a lookup stops here.
+const EMPTY: u32 = u32::MAX;
+/// A slot used, then freed: a lookup goes on past it.
+const FREED: u32 = u32::MAX - 1;
+
+impl Default for Slot {
+    fn default() -> Slot {
+        Slot {
+            tag: 0,
+            block: EMPTY,
+        }
+    }
+}
+
+impl Slot {
+    fn is_full(&self) -> bool {
+        self.block < FREED
+    }
+}
+
+/// The tag of a hash: its high half.
+fn tag(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+/// A block's position as a slot holds it; `None` past what a slot can hold (that key then
+/// goes to the overflow map).
+fn slot_block(block: usize) -> Option<u32> {
+    u32::try_from(block).ok().filter(|block| *block < FREED)
 }
 
 /// How many slots from its home a key may sit; a key that finds none of them free goes to the
@@ -306,22 +456,28 @@ const WINDOW: usize = 16;
 /// The smallest table capacity.
 const MIN_CAPACITY: usize = 16;
 
-/// The index's map from keys to lists: an open-addressing hash table whose slots hold the
-/// hash, where the key is and where the list is, with every key in one byte arena and every
-/// list in one entry arena. A lookup reads one slot (rarely a few more, all adjacent) and then
-/// the key and the list (two independent reads, in two compact arrays), instead of chasing the
-/// nodes of a tree and the allocations of each list. Deterministic (no random seed: the crate
-/// has no RNG).
+/// The largest: homes are the high bits of a 32-bit tag.
+const MAX_CAPACITY: usize = 1 << 31;
+
+/// The index's map from keys to lists: an open-addressing hash table of small slots (a tag of
+/// the key's hash and where its list starts), and one arena of cells where each key of the
+/// slots has a block: the key's words, a header word (kind, lengths, room), then the list. A
+/// lookup reads one slot (rarely a few more, all adjacent) in an array compact enough to stay
+/// in cache (10,000 keys take 128 KiB), then one contiguous block, every read of which is at a
+/// place known from the slot, so that they go out together: one miss, not a chain of them (the
+/// key compared and the entries right after it), instead of chasing the nodes of a tree and
+/// the allocations of each list. Deterministic (no random seed: the crate has no RNG).
 ///
 /// Names crafted to collide cannot make it quadratic: a key probes at most [`WINDOW`] slots
 /// from its home, and a key whose window is full goes to the overflow map (a `BTreeMap` by
-/// hash, then binary search among the keys of one hash), which costs a logarithmic lookup,
-/// never a scan. Only keys in the slots count towards the load that makes the table grow.
+/// hash, then binary search among the keys of one hash; its list is a bare list in the
+/// arena), which costs a logarithmic lookup, never a scan. Only keys in the slots count
+/// towards the load that makes the table grow.
 #[derive(Clone, Debug, Default)]
 struct Table {
     /// `capacity + WINDOW - 1` slots (none when empty), so that windows never wrap.
     slots: Vec<Slot>,
-    /// `64 - log2(capacity)`: a key's home is its hash shifted right by this.
+    /// `32 - log2(capacity)`: a key's home is its tag shifted right by this.
     shift: u32,
     /// Keys in the slots.
     full: usize,
@@ -332,14 +488,10 @@ struct Table {
     /// How many keys of each kind there are (slots and overflow): lookups of a kind that has
     /// none are skipped.
     kinds: [usize; Kind::COUNT],
-    /// The encoded keys of the slots.
-    keys: Vec<u8>,
-    /// Bytes of `keys` no slot uses.
-    keys_garbage: usize,
-    /// Every list (slots and overflow).
-    entries: Vec<Option<Entry>>,
-    /// Entries of `entries` no list holds.
-    entries_garbage: usize,
+    /// The blocks of the slots' keys, and the lists of the overflow map.
+    cells: Vec<Cell>,
+    /// Cells of `cells` no block or list holds.
+    garbage: usize,
 }
 
 impl Table {
@@ -347,49 +499,59 @@ impl Table {
         self.slots.len().saturating_sub(WINDOW - 1)
     }
 
-    fn home(&self, hash: u64) -> usize {
+    fn home(&self, tag: u32) -> usize {
         // Below the capacity: `shift` keeps log2(capacity) bits.
-        (hash >> self.shift) as usize
+        tag.checked_shr(self.shift).unwrap_or(0) as usize
     }
 
-    /// The slots a key with this hash may sit in.
-    fn window(&self, hash: u64) -> &[Slot] {
+    /// The slots a key with this tag may sit in.
+    fn window(&self, tag: u32) -> &[Slot] {
         if self.slots.is_empty() {
             return &[];
         }
-        let home = self.home(hash);
+        let home = self.home(tag);
         self.slots.get(home..home + WINDOW).unwrap_or_default()
     }
 
-    fn key_bytes<'a>(&'a self, key: &'a KeyRef) -> &'a [u8] {
-        match key {
-            KeyRef::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
-            KeyRef::Arena(key) => self
-                .keys
-                .get(key.start..key.start + key.len)
-                .unwrap_or_default(),
-        }
+    /// The header of the block whose list starts at `list`: the cell in front of it.
+    fn header(&self, list: usize) -> u64 {
+        list.checked_sub(1)
+            .and_then(|at| self.cells.get(at))
+            .map_or(0, |cell| cell.word)
     }
 
-    fn list(&self, list: Span) -> &[Option<Entry>] {
-        self.entries
+    /// The list of the block whose list starts at `list`, up to its room.
+    fn block_list(&self, list: usize) -> &[Cell] {
+        let end = (list + header_room(self.header(list))).min(self.cells.len());
+        self.cells.get(list..end).unwrap_or_default()
+    }
+
+    fn list(&self, list: Span) -> &[Cell] {
+        self.cells
             .get(list.start..list.start + list.len)
             .unwrap_or_default()
     }
 
-    /// Where `key` sits in the slots.
-    fn find(&self, hash: u64, key: &Key<'_>) -> Option<usize> {
-        for (at, slot) in self.window(hash).iter().enumerate() {
-            match slot {
-                Slot::Empty => return None,
-                Slot::Freed => {}
-                Slot::Full {
-                    hash: h, key: k, ..
-                } => {
-                    if *h == hash && key.is(self.key_bytes(k)) {
-                        return Some(self.home(hash) + at);
-                    }
-                }
+    /// Where `key` (whose block header is `header`) sits in the slots, and where the list of
+    /// its block starts. Every read of the block is at a place known from the slot and the key
+    /// alone (not from what the header says), so that they all go out at once.
+    fn find(&self, hash: u64, key: &Key<'_>, header: u64) -> Option<(usize, usize)> {
+        let tag = tag(hash);
+        for (at, slot) in self.window(tag).iter().enumerate() {
+            if slot.block == EMPTY {
+                return None;
+            }
+            let list = slot.block as usize;
+            if slot.tag == tag
+                && slot.is_full()
+                && self.header(list) & !ROOM_MASK == header
+                && key.same(
+                    list.checked_sub(1 + key.words())
+                        .and_then(|start| self.cells.get(start..list - 1))
+                        .unwrap_or_default(),
+                )
+            {
+                return Some((self.home(tag) + at, list));
             }
         }
         None
@@ -402,16 +564,17 @@ impl Table {
             .ok()
     }
 
-    /// The list of `key`; empty when it has none.
-    fn get(&self, key: Key<'_>) -> &[Option<Entry>] {
+    /// The list of `key`, its entries then empty cells; empty when it has none.
+    fn get(&self, key: Key<'_>) -> &[Cell] {
         if self.kinds.get(key.kind as usize).is_none_or(|n| *n == 0) {
             return &[];
         }
         let hash = key.hash();
-        if let Some(Slot::Full { list, .. }) =
-            self.find(hash, &key).and_then(|at| self.slots.get(at))
+        if let Some((_, list)) = key
+            .header()
+            .and_then(|header| self.find(hash, &key, header))
         {
-            return self.list(*list);
+            return self.block_list(list);
         }
         if self.overflow.is_empty() {
             return &[];
@@ -425,26 +588,30 @@ impl Table {
     /// list is left empty.
     fn update(&mut self, key: Key<'_>, change: Change) {
         let hash = key.hash();
-        if let Some(at) = self.find(hash, &key) {
-            if let Some(Slot::Full { key: k, list, .. }) = self.slots.get(at) {
-                let (k, mut list) = (*k, *list);
-                self.change(&mut list, change);
-                if let Some(Slot::Full {
-                    list: slot_list, ..
-                }) = self.slots.get_mut(at)
-                {
-                    *slot_list = list;
+        let header = key.header();
+        if let Some((at, start)) = header.and_then(|header| self.find(hash, &key, header)) {
+            let prefix = 1 + key.words();
+            let mut list = Span {
+                start,
+                len: list_len(self.block_list(start)),
+            };
+            self.change(&mut list, prefix, change);
+            let block = list.start;
+            if list.len == 0 {
+                self.free(at);
+                self.garbage += prefix;
+                self.count(key.kind, false);
+            } else {
+                let room = room(list.len);
+                if let Some(cell) = block.checked_sub(1).and_then(|at| self.cells.get_mut(at)) {
+                    cell.word = with_room(cell.word, room);
                 }
-                if list.len == 0 {
-                    if let Some(slot) = self.slots.get_mut(at) {
-                        *slot = Slot::Freed;
+                match (slot_block(block), self.slots.get_mut(at)) {
+                    (Some(moved), Some(slot)) => slot.block = moved,
+                    _ => {
+                        self.free(at);
+                        self.spill(block);
                     }
-                    self.full -= 1;
-                    self.freed += 1;
-                    if let KeyRef::Arena(k) = k {
-                        self.keys_garbage += k.len;
-                    }
-                    self.count(key.kind, false);
                 }
             }
         } else if let Some(at) = (!self.overflow.is_empty())
@@ -459,7 +626,7 @@ impl Table {
             else {
                 return;
             };
-            self.change(&mut list, change);
+            self.change(&mut list, 0, change);
             if let Some(bucket) = self.overflow.get_mut(&hash) {
                 if list.len == 0 {
                     bucket.remove(at);
@@ -475,68 +642,79 @@ impl Table {
             if matches!(change, Change::Remove(_)) {
                 return;
             }
-            // Grown first: rebuilding moves the lists.
-            if (self.full + self.freed + 1) * 2 > self.capacity() {
-                self.rebuild((self.full + 1) * 2 + 1);
-            }
-            let mut list = Span::default();
-            self.change(&mut list, change);
             self.count(key.kind, true);
-            self.place(hash, key, list);
+            let Some(header) = header else {
+                let mut list = Span::default();
+                self.change(&mut list, 0, change);
+                self.overflow_insert(hash, key.with_parts(|parts| parts.concat()), list);
+                return;
+            };
+            // Grown first (at most 3/4 full, counting the freed slots): rebuilding moves the
+            // slots.
+            if (self.full + self.freed + 1) * 4 > self.capacity() * 3
+                && self.capacity() < MAX_CAPACITY
+            {
+                self.rebuild((self.full + 1) * 2);
+            }
+            let key_words = part_words(key.store.as_bytes()).chain(part_words(key.name.as_bytes()));
+            self.cells.extend(key_words.map(Cell::word));
+            self.cells.push(Cell::word(with_room(header, room(1))));
+            let mut list = Span {
+                start: self.cells.len(),
+                len: 0,
+            };
+            self.change(&mut list, 0, change);
+            self.place(tag(hash), list.start);
         }
-        // Each costs time in proportion to the garbage it drops (amortized constant).
-        if self.keys_garbage > self.keys.len() / 2 + 1024 {
-            self.rebuild(self.full * 2 + 1);
-        }
-        if self.entries_garbage > self.entries.len() / 2 + 64 {
+        // Costs time in proportion to the garbage it drops (amortized constant).
+        if self.garbage > self.cells.len() / 2 + 64 {
             self.compact();
         }
     }
 
-    /// Applies `change` to the list at `list` in the arena, moving it to the end of the arena
-    /// when it outgrows its room.
-    fn change(&mut self, list: &mut Span, change: Change) {
-        let found = self.list(*list).binary_search_by_key(
-            &Some(match &change {
-                Change::Add(entry) => entry.0,
-                Change::Remove(id) => *id,
-            }),
-            entry_id,
-        );
+    /// Applies `change` to the list at `list` in the arena, moving it (with the `prefix` cells
+    /// in front of it: its block's key and header) to the end of the arena when it outgrows
+    /// its room.
+    fn change(&mut self, list: &mut Span, prefix: usize, change: Change) {
+        let id = change.id();
+        let found = self.list(*list).binary_search_by_key(&id, |cell| cell.word);
         let old_room = room(list.len);
         match (change, found) {
             (Change::Add(entry), Err(at)) => {
                 if list.len == old_room {
-                    let start = self.entries.len();
-                    for i in list.start..list.start + list.len {
-                        let moved = self.entries.get_mut(i).and_then(Option::take);
-                        self.entries.push(moved);
+                    for i in list.start.saturating_sub(prefix)..list.start {
+                        let word = self.cells.get(i).map_or(0, |cell| cell.word);
+                        self.cells.push(Cell::word(word));
                     }
-                    self.entries
-                        .resize_with(start + room(list.len + 1), || None);
-                    self.entries_garbage += old_room;
+                    let start = self.cells.len();
+                    for i in list.start..list.start + list.len {
+                        let moved = self.cells.get_mut(i).map(core::mem::take);
+                        self.cells.push(moved.unwrap_or_default());
+                    }
+                    self.cells
+                        .resize_with(start + room(list.len + 1), Cell::default);
+                    if old_room > 0 {
+                        self.garbage += old_room + prefix;
+                    }
                     list.start = start;
                 }
-                if let Some(tail) = self
-                    .entries
-                    .get_mut(list.start + at..=list.start + list.len)
-                {
+                if let Some(tail) = self.cells.get_mut(list.start + at..=list.start + list.len) {
                     if let Some(last) = tail.last_mut() {
-                        *last = Some(entry);
+                        *last = Cell::entry(entry);
                     }
                     tail.rotate_right(1);
                 }
                 list.len += 1;
             }
             (Change::Remove(_), Ok(at)) => {
-                if let Some(tail) = self.entries.get_mut(list.start + at..list.start + list.len) {
+                if let Some(tail) = self.cells.get_mut(list.start + at..list.start + list.len) {
                     tail.rotate_left(1);
                     if let Some(last) = tail.last_mut() {
-                        *last = None;
+                        *last = Cell::default();
                     }
                 }
                 list.len -= 1;
-                self.entries_garbage += old_room - room(list.len);
+                self.garbage += old_room - room(list.len);
             }
             _ => {}
         }
@@ -548,106 +726,140 @@ impl Table {
         }
     }
 
-    /// Puts a new key in the first free slot of its window, or in the overflow map.
-    fn place(&mut self, hash: u64, key: Key<'_>, list: Span) {
-        let encoded = key.with_parts(|parts| parts.concat());
-        self.place_encoded(hash, &encoded, list);
+    fn overflow_insert(&mut self, hash: u64, encoded: Vec<u8>, list: Span) {
+        let bucket = self.overflow.entry(hash).or_default();
+        let at = bucket
+            .binary_search_by(|(k, _)| (**k).cmp(&encoded))
+            .unwrap_or_else(|at| at);
+        bucket.insert(at, (encoded.into(), list));
+    }
+
+    /// Frees the slot at `at`.
+    fn free(&mut self, at: usize) {
+        if let Some(slot) = self.slots.get_mut(at) {
+            *slot = Slot {
+                tag: 0,
+                block: FREED,
+            };
+            self.full -= 1;
+            self.freed += 1;
+        }
+    }
+
+    /// Puts the key of the block whose list starts at `block` in the first free slot of its
+    /// window; if there is none, moves it to the overflow map.
+    fn place(&mut self, tag: u32, block: usize) {
+        let home = self.home(tag);
+        let free = self.slots.get(home..home + WINDOW).and_then(|window| {
+            window
+                .iter()
+                .position(|slot| matches!(slot.block, EMPTY | FREED))
+        });
+        if let (Some(slot), Some(block)) = (
+            free.and_then(|at| self.slots.get_mut(home + at)),
+            slot_block(block),
+        ) {
+            if slot.block == FREED {
+                self.freed -= 1;
+            }
+            *slot = Slot { tag, block };
+            self.full += 1;
+            return;
+        }
+        self.spill(block);
+    }
+
+    /// Moves the key of the block whose list starts at `list` (in no slot) to the overflow
+    /// map: the list stays where it is, the header and key become garbage.
+    fn spill(&mut self, list: usize) {
+        let header = self.header(list);
+        let prefix = 1 + header_words(header);
+        let block = list.saturating_sub(prefix);
+        let bytes = |shift: u32, from: usize| -> Vec<u8> {
+            let len = ((header >> shift) & PART_MASK) as usize;
+            let words = self.cells.get(from..from + words(len)).unwrap_or_default();
+            let mut bytes: Vec<u8> = words
+                .iter()
+                .flat_map(|cell| cell.word.to_le_bytes())
+                .collect();
+            bytes.truncate(len);
+            bytes
+        };
+        let store = bytes(STORE_SHIFT, block);
+        let name = bytes(NAME_SHIFT, block + words(store.len()));
+        let Some(kind) = Kind::from_bits(header & 0xff) else {
+            return;
+        };
+        let list = Span {
+            start: list,
+            len: list_len(self.block_list(list)),
+        };
+        self.garbage += prefix;
+        let hash = hash_parts(kind, &store, &name);
+        let encoded = with_parts(kind, &store, &name, |parts| parts.concat());
+        self.overflow_insert(hash, encoded, list);
     }
 
     /// Rebuilds the slots with room for at least `keys` keys (a power of two, at least
-    /// [`MIN_CAPACITY`]), and the key arena without garbage; freed slots become empty. Lists
-    /// stay where they are, and the overflow map keeps its keys: the cost is that of the keys
-    /// in the slots.
+    /// [`MIN_CAPACITY`]); freed slots become empty. Blocks and lists stay where they are, and
+    /// the overflow map keeps its keys: the cost is that of the keys in the slots.
     fn rebuild(&mut self, keys: usize) {
-        let capacity = keys.max(MIN_CAPACITY).next_power_of_two();
+        let capacity = keys
+            .max(MIN_CAPACITY)
+            .checked_next_power_of_two()
+            .unwrap_or(MAX_CAPACITY)
+            .min(MAX_CAPACITY);
         let old_slots = core::mem::take(&mut self.slots);
-        let old_keys = core::mem::take(&mut self.keys);
-        self.slots = core::iter::repeat_with(Slot::default)
-            .take(capacity + WINDOW - 1)
-            .collect();
-        self.shift = 64 - capacity.trailing_zeros();
+        self.slots = vec![Slot::default(); capacity + WINDOW - 1];
+        self.shift = 32 - capacity.trailing_zeros();
         self.full = 0;
         self.freed = 0;
-        self.keys_garbage = 0;
         for slot in old_slots {
-            if let Slot::Full { hash, key, list } = slot {
-                let bytes = match &key {
-                    KeyRef::Inline { len, bytes } => {
-                        bytes.get(..usize::from(*len)).unwrap_or_default()
-                    }
-                    KeyRef::Arena(key) => old_keys
-                        .get(key.start..key.start + key.len)
-                        .unwrap_or_default(),
-                };
-                self.place_encoded(hash, bytes, list);
+            if slot.is_full() {
+                self.place(slot.tag, slot.block as usize);
             }
         }
     }
 
-    /// Moves every list (slots and overflow) into a new entry arena without garbage.
+    /// Moves every block and list into a new arena without garbage.
     fn compact(&mut self) {
-        let mut old = core::mem::take(&mut self.entries);
-        let mut entries = Vec::with_capacity(old.len().saturating_sub(self.entries_garbage));
-        let mut moved = |list: &mut Span| {
-            let start = entries.len();
-            for i in list.start..list.start + list.len {
-                entries.push(old.get_mut(i).and_then(Option::take));
-            }
-            entries.resize_with(start + room(list.len), || None);
-            list.start = start;
-        };
-        for slot in &mut self.slots {
-            if let Slot::Full { list, .. } = slot {
-                moved(list);
+        let mut old = core::mem::take(&mut self.cells);
+        let mut cells = Vec::with_capacity(old.len().saturating_sub(self.garbage));
+        // Blocks a slot cannot point to any more: to the overflow map, once moved.
+        let mut spilled = Vec::new();
+        for (at, slot) in self.slots.iter_mut().enumerate() {
+            if slot.is_full() {
+                let list = slot.block as usize;
+                let header = list
+                    .checked_sub(1)
+                    .and_then(|at| old.get(at))
+                    .map_or(0, |cell| cell.word);
+                let prefix = 1 + header_words(header);
+                for i in list.saturating_sub(prefix)..list + header_room(header) {
+                    cells.push(old.get_mut(i).map(core::mem::take).unwrap_or_default());
+                }
+                let block = cells.len() - header_room(header);
+                match slot_block(block) {
+                    Some(block) => slot.block = block,
+                    None => spilled.push((at, block)),
+                }
             }
         }
         for bucket in self.overflow.values_mut() {
             for (_, list) in bucket.iter_mut() {
-                moved(list);
+                let start = cells.len();
+                for i in list.start..list.start + list.len {
+                    cells.push(old.get_mut(i).map(core::mem::take).unwrap_or_default());
+                }
+                cells.resize_with(start + room(list.len), Cell::default);
+                list.start = start;
             }
         }
-        self.entries = entries;
-        self.entries_garbage = 0;
-    }
-
-    /// [`Table::place`] for a key already encoded (from the old key arena, when rebuilding).
-    fn place_encoded(&mut self, hash: u64, encoded: &[u8], list: Span) {
-        let home = self.home(hash);
-        let free = self.slots.get(home..home + WINDOW).and_then(|window| {
-            window
-                .iter()
-                .position(|slot| matches!(slot, Slot::Empty | Slot::Freed))
-        });
-        match free.and_then(|at| self.slots.get_mut(home + at)) {
-            Some(slot) => {
-                if matches!(slot, Slot::Freed) {
-                    self.freed -= 1;
-                }
-                let mut inline = [0u8; INLINE];
-                let key = match (inline.get_mut(..encoded.len()), u8::try_from(encoded.len())) {
-                    (Some(head), Ok(len)) => {
-                        head.copy_from_slice(encoded);
-                        KeyRef::Inline { len, bytes: inline }
-                    }
-                    _ => {
-                        let start = self.keys.len();
-                        self.keys.extend_from_slice(encoded);
-                        KeyRef::Arena(Span {
-                            start,
-                            len: encoded.len(),
-                        })
-                    }
-                };
-                *slot = Slot::Full { hash, key, list };
-                self.full += 1;
-            }
-            None => {
-                let bucket = self.overflow.entry(hash).or_default();
-                let at = bucket
-                    .binary_search_by(|(k, _)| (**k).cmp(encoded))
-                    .unwrap_or_else(|at| at);
-                bucket.insert(at, (encoded.into(), list));
-            }
+        self.cells = cells;
+        self.garbage = 0;
+        for (at, block) in spilled {
+            self.free(at);
+            self.spill(block);
         }
     }
 }
@@ -660,8 +872,8 @@ impl Table {
 #[derive(Clone, Debug, Default)]
 struct Index {
     table: Table,
-    any: Vec<Option<Entry>>,
-    always: Vec<Option<Entry>>,
+    any: Vec<Cell>,
+    always: Vec<Cell>,
 }
 
 /// The table key of a type key, for every store (`store` `None`) or one store; `None` for
@@ -749,8 +961,10 @@ impl Index {
         } else {
             None
         };
-        let get = |kind: Kind, store: &str, name: Option<&str>| {
-            name.map_or(&[][..], |name| table.get(Key { kind, store, name }))
+        // Kinds with no key are skipped here, without a call.
+        let get = |kind: Kind, store: &str, name: Option<&str>| match name {
+            Some(name) if has(kind) => table.get(Key { kind, store, name }),
+            _ => &[],
         };
         let mut merge = Merge {
             lists: [&[]; 7],
@@ -775,17 +989,18 @@ impl Index {
 
 /// The entries of a few lists sorted by id, merged in order, each once; with whether the
 /// entry still needs its filter checked (from the always-checked list). An endpoint is either
-/// in the always-checked list or in the others, never both.
+/// in the always-checked list or in the others, never both. A list ends at its first empty
+/// cell.
 struct Merge<'a> {
     /// The lists that were not empty, first `live` of them.
-    lists: [&'a [Option<Entry>]; 7],
+    lists: [&'a [Cell]; 7],
     live: usize,
     /// Which of them is the always-checked list (`usize::MAX`: none).
     always: usize,
 }
 
 impl<'a> Merge<'a> {
-    fn push(&mut self, list: &'a [Option<Entry>]) {
+    fn push(&mut self, list: &'a [Cell]) {
         if !list.is_empty()
             && let Some(slot) = self.lists.get_mut(self.live)
         {
@@ -795,40 +1010,71 @@ impl<'a> Merge<'a> {
     }
 }
 
-impl<'a> Iterator for Merge<'a> {
-    type Item = (&'a Entry, bool);
+/// A target: its id, its endpoint, and whether its filter still needs checking.
+type Candidate<'a> = (EndpointId, &'a Arc<Endpoint>, bool);
 
-    fn next(&mut self) -> Option<(&'a Entry, bool)> {
+impl<'a> Iterator for Merge<'a> {
+    type Item = Candidate<'a>;
+
+    fn next(&mut self) -> Option<Candidate<'a>> {
         let lists = self.lists.get_mut(..self.live)?;
         if let [list] = lists {
             // One list (the usual case): no merging.
             let (first, rest) = list.split_first()?;
             *list = rest;
-            return Some((first.as_ref()?, self.always == 0));
+            return Some((
+                EndpointId(first.word),
+                first.endpoint.as_ref()?,
+                self.always == 0,
+            ));
         }
-        let mut best: Option<(&'a Entry, usize)> = None;
+        let mut best: Option<(EndpointId, &'a Arc<Endpoint>, usize)> = None;
         for (i, list) in lists.iter().enumerate() {
-            if let Some(Some(entry)) = list.first()
-                && best.is_none_or(|(b, _)| entry.0 < b.0)
+            if let Some(Cell {
+                word,
+                endpoint: Some(endpoint),
+            }) = list.first()
+                && best.is_none_or(|(b, _, _)| *word < b.0)
             {
-                best = Some((entry, i));
+                best = Some((EndpointId(*word), endpoint, i));
             }
         }
-        let (entry, from) = best?;
+        let (id, endpoint, from) = best?;
         for list in lists.iter_mut() {
-            if let Some((Some(first), rest)) = list.split_first()
-                && first.0 == entry.0
+            if let Some((first, rest)) = list.split_first()
+                && first.endpoint.is_some()
+                && first.word == id.0
             {
                 *list = rest;
             }
         }
-        Some((entry, from == self.always))
+        Some((id, endpoint, from == self.always))
+    }
+
+    fn fold<B, F: FnMut(B, Candidate<'a>) -> B>(self, init: B, mut f: F) -> B {
+        let mut acc = init;
+        if let [list] = self.lists.get(..self.live).unwrap_or_default() {
+            // One list: a plain loop.
+            let check = self.always == 0;
+            for cell in *list {
+                let Some(endpoint) = &cell.endpoint else {
+                    break;
+                };
+                acc = f(acc, (EndpointId(cell.word), endpoint, check));
+            }
+            return acc;
+        }
+        // Merging: `next`, one at a time.
+        for candidate in self {
+            acc = f(acc, candidate);
+        }
+        acc
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let lists = self.lists.get(..self.live).unwrap_or_default();
-        let longest = lists.iter().map(|list| list.len()).max().unwrap_or(0);
-        (longest, Some(lists.iter().map(|list| list.len()).sum()))
+        let lens = lists.iter().map(|list| list_len(list));
+        (lens.clone().max().unwrap_or(0), Some(lens.sum()))
     }
 }
 
@@ -1052,8 +1298,8 @@ impl EndpointSet {
     ) -> impl Iterator<Item = (EndpointId, &'a Endpoint)> + 'a {
         self.index
             .candidates(event_type, store)
-            .filter(move |((_, endpoint), check)| !check || endpoint.wants(event_type, store))
-            .map(|((id, endpoint), _)| (*id, &**endpoint))
+            .filter(move |(_, endpoint, check)| !check || endpoint.wants(event_type, store))
+            .map(|(id, endpoint, _)| (id, &**endpoint))
     }
 
     /// One request per endpoint that receives `event`, in creation order; each carries
@@ -1213,15 +1459,117 @@ mod tests {
             }
         }
         let table = &set.index.table;
-        assert!(table.entries_garbage <= table.entries.len() / 2 + 64);
-        assert!(table.keys_garbage <= table.keys.len() / 2 + 1024);
+        assert!(table.garbage <= table.cells.len() / 2 + 64);
+    }
+
+    #[test]
+    fn key_words_pack_every_length_and_differ_in_every_byte() {
+        for len in 0..=40usize {
+            let bytes: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(37) | 1).collect();
+            let cells: Vec<Cell> = part_words(&bytes).map(Cell::word).collect();
+            assert_eq!(cells.len(), words(len));
+            for (chunk, cell) in bytes.chunks(8).zip(&cells) {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                assert_eq!(cell.word, u64::from_le_bytes(word), "{len}");
+            }
+            assert!(same_part(&bytes, &cells), "{len}");
+            for at in 0..len {
+                let mut other = bytes.clone();
+                other[at] ^= 0x40;
+                assert!(!same_part(&other, &cells), "{len} {at}");
+            }
+        }
+    }
+
+    fn entry(id: u64) -> Entry {
+        (EndpointId(id), Arc::new(scoped("x")))
+    }
+
+    fn ids(list: &[Cell]) -> Vec<u64> {
+        list.iter()
+            .take_while(|cell| cell.endpoint.is_some())
+            .map(|cell| cell.word)
+            .collect()
+    }
+
+    #[test]
+    fn keys_too_long_for_a_header_and_spilled_blocks_live_in_the_overflow_map() {
+        let mut table = Table::default();
+        let long = "s".repeat(MAX_PART as usize);
+        let long_key = Key {
+            kind: Kind::StoreGroup,
+            store: &long,
+            name: "order",
+        };
+        assert!(long_key.header().is_none());
+        let short = Key {
+            kind: Kind::StoreName,
+            store: "store-123456789",
+            name: "order.paid",
+        };
+        let plain = Key {
+            kind: Kind::Name,
+            store: "",
+            name: "t1.created",
+        };
+        for id in 1..=2 {
+            table.update(long_key, Change::Add(entry(id)));
+        }
+        for id in 1..=6 {
+            table.update(short, Change::Add(entry(id)));
+            table.update(plain, Change::Add(entry(id)));
+        }
+        assert_eq!(table.overflow.len(), 1);
+        assert_eq!(ids(table.get(long_key)), [1, 2]);
+        // The block of `short` spilled to the overflow map, as a rebuild or a compaction does
+        // when its window is full or its place too far for a slot.
+        let (at, list) = table
+            .find(short.hash(), &short, short.header().unwrap())
+            .unwrap();
+        table.free(at);
+        table.spill(list);
+        assert_eq!(table.overflow.len(), 2);
+        assert!(
+            table
+                .find(short.hash(), &short, short.header().unwrap())
+                .is_none()
+        );
+        assert_eq!(ids(table.get(short)), [1, 2, 3, 4, 5, 6]);
+        assert_eq!(ids(table.get(plain)), [1, 2, 3, 4, 5, 6]);
+        for id in 7..=40 {
+            table.update(short, Change::Add(entry(id)));
+        }
+        for id in (1..=40).step_by(2) {
+            table.update(short, Change::Remove(EndpointId(id)));
+        }
+        assert_eq!(
+            ids(table.get(short)),
+            (2..=40).step_by(2).collect::<Vec<_>>()
+        );
+        table.compact();
+        assert_eq!(table.garbage, 0);
+        assert_eq!(ids(table.get(long_key)), [1, 2]);
+        assert_eq!(ids(table.get(plain)), [1, 2, 3, 4, 5, 6]);
+        for id in 1..=2 {
+            table.update(long_key, Change::Remove(EndpointId(id)));
+        }
+        for id in 1..=40 {
+            table.update(short, Change::Remove(EndpointId(id)));
+            table.update(plain, Change::Remove(EndpointId(id)));
+        }
+        assert!(table.overflow.is_empty());
+        assert_eq!(table.full, 0);
+        assert!(table.kinds.iter().all(|n| *n == 0));
+        assert!(table.get(plain).is_empty());
     }
 }
 
 #[cfg(test)]
 mod layout {
     #[test]
-    fn a_slot_is_one_cache_line() {
-        assert_eq!(core::mem::size_of::<super::Slot>(), 64);
+    fn a_slot_is_an_eighth_of_a_cache_line_and_a_cell_two_words() {
+        assert_eq!(core::mem::size_of::<super::Slot>(), 8);
+        assert_eq!(core::mem::size_of::<super::Cell>(), 16);
     }
 }
