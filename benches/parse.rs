@@ -17,9 +17,7 @@
 use std::hint::black_box;
 
 use criterion::measurement::WallTime;
-use criterion::{
-    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
-};
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group};
 use pos_webhooks::{mipos, revel};
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -105,4 +103,108 @@ fn parse(c: &mut Criterion) {
 }
 
 criterion_group!(benches, parse);
-criterion_main!(benches);
+
+/// With `PARSE_CALLGRIND="<id> <iterations>"` set, the program only runs `<id>` (one of
+/// `revel-order/pos-webhooks`, `revel-order/serde-json-value`, `revel-order/serde-json-ignored`,
+/// the same for `mipos-order`, and `serialize/revel-order/pos-webhooks`, ...) that many times
+/// and exits: for `valgrind --tool=callgrind` (deterministic instruction counts; run two
+/// iteration counts and diff to cancel the setup, as `benches/parse-callgrind.sh` does). With
+/// `PARSE_SIZES=1`, it prints the byte sizes of the main model types and exits. Without either,
+/// the criterion benches.
+fn main() {
+    if std::env::var_os("PARSE_SIZES").is_some() {
+        sizes();
+        return;
+    }
+    if let Ok(spec) = std::env::var("PARSE_CALLGRIND") {
+        let mut words = spec.split_whitespace();
+        let id = words.next().expect("PARSE_CALLGRIND: <id> <iterations>");
+        let n: usize = words
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("iterations");
+        callgrind(id, n);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
+
+fn sizes() {
+    use std::mem::size_of;
+    macro_rules! show {
+        ($($t:ty),* $(,)?) => {
+            $(println!("{:>6}  {}", size_of::<$t>(), stringify!($t));)*
+        };
+    }
+    show!(
+        pos_webhooks::Decimal,
+        pos_webhooks::Money,
+        Option<pos_webhooks::Money>,
+        pos_webhooks::JsonValue,
+        Option<pos_webhooks::JsonValue>,
+        pos_webhooks::Extra,
+        pos_webhooks::Flag,
+        Option<pos_webhooks::Flag>,
+        pos_webhooks::IntOrText,
+        revel::Reference,
+        Option<revel::Reference>,
+        revel::RevelDateTime,
+        Option<revel::RevelDateTime>,
+        revel::OrderAllInOne,
+        revel::OrderInfo,
+        revel::OrderItem,
+        revel::AppliedTax,
+        revel::ModifierItem,
+        revel::Payment,
+        revel::OrderHistory,
+        mipos::Order,
+        mipos::Item,
+        mipos::Modifier,
+    );
+}
+
+fn run_id<T: DeserializeOwned + Serialize>(what: &str, order: &[u8], n: usize) {
+    match what {
+        "pos-webhooks" => (0..n).for_each(|_| {
+            black_box(serde_json::from_slice::<T>(black_box(order)).expect("parse"));
+        }),
+        "serde-json-value" => (0..n).for_each(|_| {
+            black_box(serde_json::from_slice::<Value>(black_box(order)).expect("parse"));
+        }),
+        "serde-json-ignored" => (0..n).for_each(|_| {
+            black_box(serde_json::from_slice::<IgnoredAny>(black_box(order)).expect("parse"));
+        }),
+        "serialize-pos-webhooks" => {
+            let model: T = serde_json::from_slice(order).expect("parse");
+            (0..n).for_each(|_| {
+                black_box(serde_json::to_vec(black_box(&model)).expect("serialize"));
+            })
+        }
+        "serialize-serde-json-value" => {
+            let value: Value = serde_json::from_slice(order).expect("parse");
+            (0..n).for_each(|_| {
+                black_box(serde_json::to_vec(black_box(&value)).expect("serialize"));
+            })
+        }
+        other => panic!("unknown id {other}"),
+    }
+}
+
+fn callgrind(id: &str, n: usize) {
+    let (serialize, id) = match id.strip_prefix("serialize/") {
+        Some(rest) => (true, rest),
+        None => (false, id),
+    };
+    let (name, what) = id.split_once('/').expect("<name>/<impl>");
+    let what = if serialize {
+        format!("serialize-{what}")
+    } else {
+        what.to_owned()
+    };
+    match name {
+        "revel-order" => run_id::<revel::OrderAllInOne>(&what, &revel_order(), n),
+        "mipos-order" => run_id::<mipos::Order>(&what, &mipos_order(), n),
+        other => panic!("unknown order {other}"),
+    }
+}
