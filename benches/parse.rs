@@ -116,6 +116,10 @@ fn main() {
         sizes();
         return;
     }
+    if let Ok(rounds) = std::env::var("PARSE_TIMES") {
+        times(rounds.parse().expect("PARSE_TIMES: <rounds>"));
+        return;
+    }
     if let Ok(spec) = std::env::var("PARSE_CALLGRIND") {
         let mut words = spec.split_whitespace();
         let id = words.next().expect("PARSE_CALLGRIND: <id> <iterations>");
@@ -128,6 +132,79 @@ fn main() {
     }
     benches();
     Criterion::default().configure_from_args().final_summary();
+}
+
+/// `PARSE_TIMES=<rounds>`: the Revel order's ids timed in interleaved batches (each round
+/// times a batch of every id in turn), printing each id's minimum and median per-iteration
+/// time over the rounds and the ratios of the minimums: on a shared machine the minimum of
+/// many short interleaved batches is steadier than one long run per id.
+fn times(rounds: usize) {
+    use std::time::Instant;
+    let order = revel_order();
+    let model: revel::OrderAllInOne = serde_json::from_slice(&order).expect("parse");
+    let value: Value = serde_json::from_slice(&order).expect("parse");
+    const BATCH: u32 = 50;
+    let ids: [(&str, Box<dyn Fn()>); 5] = [
+        (
+            "parse/revel-order/pos-webhooks",
+            Box::new(|| {
+                black_box(
+                    serde_json::from_slice::<revel::OrderAllInOne>(black_box(&order))
+                        .expect("parse"),
+                );
+            }),
+        ),
+        (
+            "parse/revel-order/serde-json-value",
+            Box::new(|| {
+                black_box(serde_json::from_slice::<Value>(black_box(&order)).expect("parse"));
+            }),
+        ),
+        (
+            "parse/revel-order/serde-json-ignored",
+            Box::new(|| {
+                black_box(serde_json::from_slice::<IgnoredAny>(black_box(&order)).expect("parse"));
+            }),
+        ),
+        (
+            "parse/serialize/revel-order/pos-webhooks",
+            Box::new(|| {
+                black_box(serde_json::to_vec(black_box(&model)).expect("serialize"));
+            }),
+        ),
+        (
+            "parse/serialize/revel-order/serde-json-value",
+            Box::new(|| {
+                black_box(serde_json::to_vec(black_box(&value)).expect("serialize"));
+            }),
+        ),
+    ];
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); ids.len()];
+    for _ in 0..rounds {
+        for ((_, run), samples) in ids.iter().zip(&mut samples) {
+            let start = Instant::now();
+            for _ in 0..BATCH {
+                run();
+            }
+            samples.push(start.elapsed().as_secs_f64() * 1e6 / f64::from(BATCH));
+        }
+    }
+    let mut mins = Vec::new();
+    for ((name, _), samples) in ids.iter().zip(&mut samples) {
+        samples.sort_by(f64::total_cmp);
+        let min = samples.first().copied().unwrap_or(0.0);
+        let median = samples.get(samples.len() / 2).copied().unwrap_or(0.0);
+        println!("{name}: min {min:.2} µs, median {median:.2} µs");
+        mins.push(min);
+    }
+    if let [ours, value, ignored, ser_ours, ser_value] = mins[..] {
+        println!(
+            "min ratios: Value/ours {:.2}×, ours/IgnoredAny {:.2}×, serialize ours/Value {:.2}×",
+            value / ours,
+            ours / ignored,
+            ser_ours / ser_value
+        );
+    }
 }
 
 fn sizes() {

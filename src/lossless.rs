@@ -468,7 +468,11 @@ const MAX_DEPTH: usize = 128;
 /// [`MAX_DEPTH`] is an error, as it is for typed values.
 fn check_duplicates(text: &str) -> Result<(), String> {
     let bytes = text.as_bytes();
-    if !bytes.iter().any(|b| matches!(b, b'{' | b'[')) {
+    // A scalar holds no object (a string may hold `{`, as text): nothing to scan.
+    let first = bytes
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if !matches!(first, Some(b'{' | b'[')) {
         return Ok(());
     }
     let mut stack: Vec<Frame<'_>> = Vec::new();
