@@ -265,7 +265,7 @@ impl Decimal {
     /// when the value allows.
     fn parse_bytes(text: &[u8]) -> Result<Decimal, DecimalError> {
         match Decimal::parse_short(text) {
-            Some(value) => Ok(value),
+            Some((value, _)) => Ok(value),
             None => Decimal::parse_general(text),
         }
     }
@@ -385,8 +385,9 @@ impl Decimal {
     /// The usual amounts, in 64-bit arithmetic: `-?D*(.D*)?` with 1 to 18 digits in all and no
     /// exponent (`None` for anything else, left to [`Decimal::parse_bytes`]'s general path,
     /// which gives the same value and scale for these texts: the digits as the mantissa, the
-    /// digits after the point as the scale).
-    fn parse_short(text: &[u8]) -> Option<Decimal> {
+    /// digits after the point as the scale). With the value, whether `text` is how the value's
+    /// `Display` writes it (see [`canonical_decimal`]).
+    fn parse_short(text: &[u8]) -> Option<(Decimal, bool)> {
         let (negative, rest) = match text.split_first() {
             Some((b'-', rest)) => (true, rest),
             _ => (false, text),
@@ -407,13 +408,21 @@ impl Decimal {
         if digits == 0 || digits > 18 {
             return None;
         }
-        let scale = point.map_or(0, |at| rest.len() - at - 1);
+        let int_len = point.unwrap_or(rest.len());
+        let scale = rest.len() - int_len - usize::from(point.is_some());
+        // `Display` writes one digit before the point (no leading zero beyond it), at least one
+        // after it if there is a point, and no sign on zero.
+        let canonical = int_len > 0
+            && (int_len == 1 || rest.first() != Some(&b'0'))
+            && (point.is_none() || scale > 0)
+            && !(negative && mantissa == 0);
         // At most 18 digits: below 10^18, within i64.
         let mantissa = i128::from(mantissa);
-        Some(Decimal {
+        let value = Decimal {
             mantissa: if negative { -mantissa } else { mantissa },
             scale: u32::try_from(scale).ok()?,
-        })
+        };
+        Some((value, canonical))
     }
 }
 
@@ -782,6 +791,25 @@ impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
         // The raw JSON text of the value: numbers are read from their digits, never via f64.
         let raw = <Box<RawValue>>::deserialize(deserializer)?;
+        // The usual texts: a short plain number, bare or in quotes, read and checked for being
+        // canonical in one pass.
+        let bytes = raw.get().as_bytes();
+        let short = match bytes.split_first() {
+            Some((b'"', rest)) => rest
+                .strip_suffix(b"\"")
+                .and_then(Decimal::parse_short)
+                .map(|(value, canonical)| (Repr::Amount(value, MoneyForm::String), canonical)),
+            Some((b'-' | b'0'..=b'9', _)) => Decimal::parse_short(bytes)
+                .map(|(value, canonical)| (Repr::Amount(value, MoneyForm::Number), canonical)),
+            _ => None,
+        };
+        if let Some((repr, canonical)) = short {
+            let mut money = Money::pack(repr);
+            if !canonical {
+                money.raw = Some(Box::new(raw));
+            }
+            return Ok(money);
+        }
         let text = trim(raw.get());
         let repr = if text == "null" {
             Repr::Null
@@ -982,7 +1010,7 @@ mod tests {
             texts.push(text);
         }
         for text in &texts {
-            if let Some(short) = Decimal::parse_short(text.as_bytes()) {
+            if let Some((short, canonical)) = Decimal::parse_short(text.as_bytes()) {
                 let general = Decimal::parse_general(text.as_bytes())
                     .unwrap_or_else(|e| panic!("{text:?}: {e}"));
                 assert_eq!(
@@ -990,6 +1018,12 @@ mod tests {
                     (general.mantissa, general.scale),
                     "{text:?}"
                 );
+                assert_eq!(
+                    canonical,
+                    canonical_decimal(text.as_bytes(), short),
+                    "{text:?}"
+                );
+                assert_eq!(canonical, short.to_string() == *text, "{text:?}");
             }
         }
     }

@@ -112,3 +112,78 @@ fn money_and_scalar_values() {
         assert_eq!(serde_json::to_string(&value).unwrap(), text);
     }
 }
+
+/// Every money text is written back as received, whether it is kept (not canonical) or
+/// rebuilt from the value and form (canonical); canonical texts cost no allocation.
+#[test]
+fn money_texts_written_back_exactly() {
+    let texts = [
+        "0",
+        "-0",
+        "0.0",
+        "-0.0",
+        "1",
+        "-1",
+        "10",
+        "4.86",
+        "4.860",
+        "-4.86",
+        "0.05",
+        "1e2",
+        "1E2",
+        "1.5e-3",
+        "1.0e0",
+        "-0.000",
+        "999999999999999999",
+        "1000000000000000000",
+        "12345678901234567890123456789.5",
+        "0.0000000000000000000000000001",
+        "0.00000000000000000000000000010",
+        "0.000000000000000000000000000000",
+        "170141183460469231731687303715884105727",
+        "-170141183460469231731687303715884105728",
+        "\"4.86\"",
+        "\"-0\"",
+        "\"+1\"",
+        "\" 4.86\"",
+        "\"4.86 \"",
+        "\"04.86\"",
+        "\".5\"",
+        "\"5.\"",
+        "\"4\\u002e86\"",
+        "\"\"",
+        "null",
+        "\"1e2\"",
+        "\"0.000000\"",
+        "\"-0.000001\"",
+        "\"007\"",
+        "\"0\"",
+        "\"-12.5\"",
+    ];
+    for text in texts {
+        let (parsed, n, _) = count_bytes(|| serde_json::from_str::<Money>(text));
+        let Ok(money) = parsed else {
+            continue;
+        };
+        assert_eq!(serde_json::to_string(&money).unwrap(), text, "{text}");
+        // The text is read once (serde_json's `Box<RawValue>`, freed unless kept, then in a
+        // box of its own); an escaped string is unescaped first.
+        assert!(
+            n <= if text.contains('\\') { 4 } else { 2 },
+            "{text}: {n} allocations"
+        );
+        let rebuilt = match (money.value(), money.form()) {
+            (Some(value), Some(pos_webhooks::MoneyForm::Number)) => Money::number(value),
+            (Some(value), _) => Money::string(value),
+            (None, _) if money.is_null() => Money::null(),
+            (None, _) => Money::empty(),
+        };
+        assert_eq!(rebuilt, money, "{text}");
+        if serde_json::to_string(&rebuilt).unwrap() == text {
+            // Canonical: nothing kept, only the transient read.
+            assert!(n <= 1, "{text}: canonical, {n} allocations");
+        }
+        let again: Money = serde_json::from_str(&serde_json::to_string(&rebuilt).unwrap()).unwrap();
+        assert_eq!(again, rebuilt, "{text}");
+    }
+}
