@@ -144,7 +144,8 @@ fn times(rounds: usize) {
     let model: revel::OrderAllInOne = serde_json::from_slice(&order).expect("parse");
     let value: Value = serde_json::from_slice(&order).expect("parse");
     const BATCH: u32 = 50;
-    let ids: [(&str, Box<dyn Fn()>); 5] = [
+    type Run<'a> = Box<dyn Fn() + 'a>;
+    let ids: [(&str, Run<'_>); 5] = [
         (
             "parse/revel-order/pos-webhooks",
             Box::new(|| {

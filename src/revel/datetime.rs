@@ -260,7 +260,8 @@ mod tests {
 
     #[test]
     fn fields_read_from_the_inline_text() {
-        let cases: [(&str, (u16, u8, u8, u8, u8, u8, u32, Option<i16>)); 7] = [
+        type Fields = (u16, u8, u8, u8, u8, u8, u32, Option<i16>);
+        let cases: [(&str, Fields); 7] = [
             (
                 "2018-11-14T15:20:37.799884",
                 (2018, 11, 14, 15, 20, 37, 799_884, None),
