@@ -490,8 +490,25 @@ impl core::hash::Hash for Decimal {
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(DecimalText::new(*self).as_str())
+        with_text(*self, |text| f.write_str(text))
     }
+}
+
+/// `value`'s text (as `Display` writes it), handed to `f`: zero, the most common amount, from a
+/// static text (`0`, `0.0`, `0.000000`, ...), any other value built on the stack.
+fn with_text<R>(value: Decimal, f: impl FnOnce(&str) -> R) -> R {
+    /// `0.` and [`MAX_SCALE`] zeros.
+    const ZEROS: &str = "0.0000000000000000000000000000";
+    if value.mantissa == 0 {
+        let len = match value.scale {
+            0 => 1,
+            scale => scale as usize + 2,
+        };
+        if let Some(text) = ZEROS.get(..len) {
+            return f(text);
+        }
+    }
+    f(DecimalText::new(value).as_str())
 }
 
 /// A [`Decimal`]'s text in a stack buffer (no allocation): at most a sign, 39 digits, a point
@@ -919,7 +936,7 @@ impl Serialize for Money {
         }
         match self.repr() {
             Repr::Amount(value, MoneyForm::String) => {
-                serializer.serialize_str(DecimalText::new(value).as_str())
+                with_text(value, |text| serializer.serialize_str(text))
             }
             Repr::Amount(value, MoneyForm::Number) => {
                 // An integer is written by the serializer as its digits, exactly; a fraction
@@ -929,10 +946,11 @@ impl Serialize for Money {
                 {
                     return serializer.serialize_i64(int);
                 }
-                let text = DecimalText::new(value);
-                let raw: &RawValue =
-                    serde_json::from_str(text.as_str()).map_err(serde::ser::Error::custom)?;
-                raw.serialize(serializer)
+                with_text(value, |text| {
+                    let raw: &RawValue =
+                        serde_json::from_str(text).map_err(serde::ser::Error::custom)?;
+                    raw.serialize(serializer)
+                })
             }
             Repr::Empty => serializer.serialize_str(""),
             Repr::Null => serializer.serialize_unit(),
@@ -1051,6 +1069,12 @@ mod tests {
             }
         }
         assert_eq!(Decimal::new(-5, 3).unwrap().to_string(), "-0.005");
+        assert_eq!(Decimal::new(0, 0).unwrap().to_string(), "0");
+        assert_eq!(Decimal::new(0, 1).unwrap().to_string(), "0.0");
+        assert_eq!(
+            Decimal::new(0, MAX_SCALE).unwrap().to_string(),
+            format!("0.{}", "0".repeat(MAX_SCALE as usize))
+        );
         assert_eq!(Decimal::new(-1234, 0).unwrap().to_string(), "-1234");
         assert_eq!(core::mem::size_of::<Money>(), 32);
         assert_eq!(core::mem::size_of::<Option<Money>>(), 32);
