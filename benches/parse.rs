@@ -17,9 +17,7 @@
 use std::hint::black_box;
 
 use criterion::measurement::WallTime;
-use criterion::{
-    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
-};
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group};
 use pos_webhooks::{mipos, revel};
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -105,4 +103,186 @@ fn parse(c: &mut Criterion) {
 }
 
 criterion_group!(benches, parse);
-criterion_main!(benches);
+
+/// With `PARSE_CALLGRIND="<id> <iterations>"` set, the program only runs `<id>` (one of
+/// `revel-order/pos-webhooks`, `revel-order/serde-json-value`, `revel-order/serde-json-ignored`,
+/// the same for `mipos-order`, and `serialize/revel-order/pos-webhooks`, ...) that many times
+/// and exits: for `valgrind --tool=callgrind` (deterministic instruction counts; run two
+/// iteration counts and diff to cancel the setup, as `benches/parse-callgrind.sh` does). With
+/// `PARSE_SIZES=1`, it prints the byte sizes of the main model types and exits. Without either,
+/// the criterion benches.
+fn main() {
+    if std::env::var_os("PARSE_SIZES").is_some() {
+        sizes();
+        return;
+    }
+    if let Ok(rounds) = std::env::var("PARSE_TIMES") {
+        times(rounds.parse().expect("PARSE_TIMES: <rounds>"));
+        return;
+    }
+    if let Ok(spec) = std::env::var("PARSE_CALLGRIND") {
+        let mut words = spec.split_whitespace();
+        let id = words.next().expect("PARSE_CALLGRIND: <id> <iterations>");
+        let n: usize = words
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("iterations");
+        callgrind(id, n);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
+
+/// `PARSE_TIMES=<rounds>`: the Revel order's ids timed in interleaved batches (each round
+/// times a batch of every id in turn), printing each id's minimum and median per-iteration
+/// time over the rounds and the ratios of the minimums: on a shared machine the minimum of
+/// many short interleaved batches is steadier than one long run per id.
+fn times(rounds: usize) {
+    use std::time::Instant;
+    let order = revel_order();
+    let model: revel::OrderAllInOne = serde_json::from_slice(&order).expect("parse");
+    let value: Value = serde_json::from_slice(&order).expect("parse");
+    const BATCH: u32 = 50;
+    type Run<'a> = Box<dyn Fn() + 'a>;
+    let ids: [(&str, Run<'_>); 5] = [
+        (
+            "parse/revel-order/pos-webhooks",
+            Box::new(|| {
+                black_box(
+                    serde_json::from_slice::<revel::OrderAllInOne>(black_box(&order))
+                        .expect("parse"),
+                );
+            }),
+        ),
+        (
+            "parse/revel-order/serde-json-value",
+            Box::new(|| {
+                black_box(serde_json::from_slice::<Value>(black_box(&order)).expect("parse"));
+            }),
+        ),
+        (
+            "parse/revel-order/serde-json-ignored",
+            Box::new(|| {
+                black_box(serde_json::from_slice::<IgnoredAny>(black_box(&order)).expect("parse"));
+            }),
+        ),
+        (
+            "parse/serialize/revel-order/pos-webhooks",
+            Box::new(|| {
+                black_box(serde_json::to_vec(black_box(&model)).expect("serialize"));
+            }),
+        ),
+        (
+            "parse/serialize/revel-order/serde-json-value",
+            Box::new(|| {
+                black_box(serde_json::to_vec(black_box(&value)).expect("serialize"));
+            }),
+        ),
+    ];
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); ids.len()];
+    for _ in 0..rounds {
+        for ((_, run), samples) in ids.iter().zip(&mut samples) {
+            let start = Instant::now();
+            for _ in 0..BATCH {
+                run();
+            }
+            samples.push(start.elapsed().as_secs_f64() * 1e6 / f64::from(BATCH));
+        }
+    }
+    let mut mins = Vec::new();
+    for ((name, _), samples) in ids.iter().zip(&mut samples) {
+        samples.sort_by(f64::total_cmp);
+        let min = samples.first().copied().unwrap_or(0.0);
+        let median = samples.get(samples.len() / 2).copied().unwrap_or(0.0);
+        println!("{name}: min {min:.2} µs, median {median:.2} µs");
+        mins.push(min);
+    }
+    if let [ours, value, ignored, ser_ours, ser_value] = mins[..] {
+        println!(
+            "min ratios: Value/ours {:.2}×, ours/IgnoredAny {:.2}×, serialize ours/Value {:.2}×",
+            value / ours,
+            ours / ignored,
+            ser_ours / ser_value
+        );
+    }
+}
+
+fn sizes() {
+    use std::mem::size_of;
+    macro_rules! show {
+        ($($t:ty),* $(,)?) => {
+            $(println!("{:>6}  {}", size_of::<$t>(), stringify!($t));)*
+        };
+    }
+    show!(
+        pos_webhooks::Decimal,
+        pos_webhooks::Money,
+        Option<pos_webhooks::Money>,
+        pos_webhooks::JsonValue,
+        Option<pos_webhooks::JsonValue>,
+        pos_webhooks::Extra,
+        pos_webhooks::Flag,
+        Option<pos_webhooks::Flag>,
+        pos_webhooks::IntOrText,
+        revel::Reference,
+        Option<revel::Reference>,
+        revel::RevelDateTime,
+        Option<revel::RevelDateTime>,
+        revel::OrderAllInOne,
+        revel::OrderInfo,
+        revel::OrderItem,
+        revel::AppliedTax,
+        revel::ModifierItem,
+        revel::Payment,
+        revel::OrderHistory,
+        mipos::Order,
+        mipos::Item,
+        mipos::Modifier,
+    );
+}
+
+fn run_id<T: DeserializeOwned + Serialize>(what: &str, order: &[u8], n: usize) {
+    match what {
+        "pos-webhooks" => (0..n).for_each(|_| {
+            black_box(serde_json::from_slice::<T>(black_box(order)).expect("parse"));
+        }),
+        "serde-json-value" => (0..n).for_each(|_| {
+            black_box(serde_json::from_slice::<Value>(black_box(order)).expect("parse"));
+        }),
+        "serde-json-ignored" => (0..n).for_each(|_| {
+            black_box(serde_json::from_slice::<IgnoredAny>(black_box(order)).expect("parse"));
+        }),
+        "serialize-pos-webhooks" => {
+            let model: T = serde_json::from_slice(order).expect("parse");
+            (0..n).for_each(|_| {
+                black_box(serde_json::to_vec(black_box(&model)).expect("serialize"));
+            })
+        }
+        "serialize-serde-json-value" => {
+            let value: Value = serde_json::from_slice(order).expect("parse");
+            (0..n).for_each(|_| {
+                black_box(serde_json::to_vec(black_box(&value)).expect("serialize"));
+            })
+        }
+        other => panic!("unknown id {other}"),
+    }
+}
+
+fn callgrind(id: &str, n: usize) {
+    let (serialize, id) = match id.strip_prefix("serialize/") {
+        Some(rest) => (true, rest),
+        None => (false, id),
+    };
+    let (name, what) = id.split_once('/').expect("<name>/<impl>");
+    let what = if serialize {
+        format!("serialize-{what}")
+    } else {
+        what.to_owned()
+    };
+    match name {
+        "revel-order" => run_id::<revel::OrderAllInOne>(&what, &revel_order(), n),
+        "mipos-order" => run_id::<mipos::Order>(&what, &mipos_order(), n),
+        other => panic!("unknown order {other}"),
+    }
+}

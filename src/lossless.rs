@@ -288,6 +288,7 @@ impl Serialize for JsonValue {
 impl<'de> de::Deserialize<'de> for JsonValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<JsonValue, D::Error> {
         let raw = <Box<RawValue>>::deserialize(deserializer)?;
+        check_surrogates(raw.get().as_bytes()).map_err(de::Error::custom)?;
         check_duplicates(raw.get()).map_err(de::Error::custom)?;
         Ok(JsonValue(raw))
     }
@@ -453,6 +454,49 @@ fn first_duplicate<'a>(keys: impl ExactSizeIterator<Item = &'a str> + Clone) -> 
     })
 }
 
+/// Checks the `\u` escapes of `text` (valid JSON, as `serde_json` captured it) as `serde_json`
+/// checks them when it reads a string: a surrogate must come in a pair (`\ud83d\ude00`).
+/// `serde_json` only skips over a value it captures as text, so `"\ud83d\ud200"` would be
+/// kept although no parser reads it as a string. The messages are `serde_json`'s.
+fn check_surrogates(text: &[u8]) -> Result<(), &'static str> {
+    if !text.contains(&b'\\') {
+        return Ok(());
+    }
+    let hex = |at: usize| -> Option<u32> {
+        let digits = text.get(at..at.checked_add(4)?)?;
+        u32::from_str_radix(core::str::from_utf8(digits).ok()?, 16).ok()
+    };
+    let mut i = 0;
+    while let Some(offset) = text
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|b| *b == b'\\'))
+    {
+        let at = i + offset;
+        if text.get(at + 1) != Some(&b'u') {
+            // Any other escape is two bytes (`\\` included: its second byte is no escape).
+            i = at + 2;
+            continue;
+        }
+        // serde_json checked the four hex digits.
+        let n = hex(at + 2).ok_or("invalid escape")?;
+        i = at + 6;
+        if (0xDC00..=0xDFFF).contains(&n) {
+            return Err("lone leading surrogate in hex escape");
+        }
+        if (0xD800..=0xDBFF).contains(&n) {
+            if text.get(at + 6..at + 8) != Some(b"\\u") {
+                return Err("unexpected end of hex escape");
+            }
+            let low = hex(at + 8).ok_or("invalid escape")?;
+            if !(0xDC00..=0xDFFF).contains(&low) {
+                return Err("lone leading surrogate in hex escape");
+            }
+            i = at + 12;
+        }
+    }
+    Ok(())
+}
+
 /// One open container while scanning for duplicate keys.
 enum Frame<'a> {
     Object { keys: Vec<Cow<'a, str>> },
@@ -468,7 +512,11 @@ const MAX_DEPTH: usize = 128;
 /// [`MAX_DEPTH`] is an error, as it is for typed values.
 fn check_duplicates(text: &str) -> Result<(), String> {
     let bytes = text.as_bytes();
-    if !bytes.iter().any(|b| matches!(b, b'{' | b'[')) {
+    // A scalar holds no object (a string may hold `{`, as text): nothing to scan.
+    let first = bytes
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if !matches!(first, Some(b'{' | b'[')) {
         return Ok(());
     }
     let mut stack: Vec<Frame<'_>> = Vec::new();
@@ -734,6 +782,41 @@ mod tests {
         let expected: serde_json::Value = serde_json::from_str(input)?;
         assert_eq!(out, expected);
         Ok(())
+    }
+
+    /// Found by the fuzz target `round_trip`: a value kept as text (here an unknown field) with
+    /// a broken surrogate pair was accepted, though `serde_json` refuses it as a string.
+    #[test]
+    fn surrogates_checked_in_kept_text() {
+        for bad in [
+            r#"{"state":"\ud83d\ud200ud*"}"#,
+            r#"{"x":"\ud83d"}"#,
+            r#"{"x":"\ud83dx"}"#,
+            r#"{"x":"\ude00"}"#,
+            r#"{"x":["a","\\\ud800"]}"#,
+            r#"{"x":{"\udc00":1}}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<serde_json::Value>(bad).is_err(),
+                "{bad}"
+            );
+            assert!(serde_json::from_str::<Thing>(bad).is_err(), "{bad}");
+            assert!(crate::parse_json::<Thing>(bad.as_bytes()).is_err(), "{bad}");
+        }
+        for good in [
+            r#"{"x":"\ud83d\ude00"}"#,
+            r#"{"x":"\\ud800"}"#,
+            r#"{"x":"\\\\ud800"}"#,
+            r#"{"x":["\u0041\n\"\/"]}"#,
+            r#"{"x":"\uDBFF\uDFFF"}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<serde_json::Value>(good).is_ok(),
+                "{good}"
+            );
+            let thing: Thing = serde_json::from_str(good).unwrap();
+            assert_eq!(serde_json::to_string(&thing).unwrap(), good);
+        }
     }
 
     #[test]

@@ -264,6 +264,14 @@ impl Decimal {
     /// scale kept is the one written (`4.860000` has scale 6), brought within `0..=MAX_SCALE`
     /// when the value allows.
     fn parse_bytes(text: &[u8]) -> Result<Decimal, DecimalError> {
+        match Decimal::parse_short(text) {
+            Some((value, _)) => Ok(value),
+            None => Decimal::parse_general(text),
+        }
+    }
+
+    /// [`Decimal::parse_bytes`] for any text.
+    fn parse_general(text: &[u8]) -> Result<Decimal, DecimalError> {
         let invalid = || DecimalError::Invalid(quote(text));
         let out_of_range = || DecimalError::OutOfRange(quote(text));
         let (negative, rest) = match text.split_first() {
@@ -373,6 +381,51 @@ impl Decimal {
     }
 }
 
+impl Decimal {
+    /// The usual amounts, in 64-bit arithmetic: `-?D*(.D*)?` with 1 to 18 digits in all and no
+    /// exponent (`None` for anything else, left to [`Decimal::parse_bytes`]'s general path,
+    /// which gives the same value and scale for these texts: the digits as the mantissa, the
+    /// digits after the point as the scale). With the value, whether `text` is how the value's
+    /// `Display` writes it (see [`canonical_decimal`]).
+    fn parse_short(text: &[u8]) -> Option<(Decimal, bool)> {
+        let (negative, rest) = match text.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, text),
+        };
+        if rest.is_empty() || rest.len() > 19 {
+            return None;
+        }
+        let mut mantissa: u64 = 0;
+        let mut point: Option<usize> = None;
+        for (at, &b) in rest.iter().enumerate() {
+            match b {
+                b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+                b'.' if point.is_none() => point = Some(at),
+                _ => return None,
+            }
+        }
+        let digits = rest.len() - usize::from(point.is_some());
+        if digits == 0 || digits > 18 {
+            return None;
+        }
+        let int_len = point.unwrap_or(rest.len());
+        let scale = rest.len() - int_len - usize::from(point.is_some());
+        // `Display` writes one digit before the point (no leading zero beyond it), at least one
+        // after it if there is a point, and no sign on zero.
+        let canonical = int_len > 0
+            && (int_len == 1 || rest.first() != Some(&b'0'))
+            && (point.is_none() || scale > 0)
+            && !(negative && mantissa == 0);
+        // At most 18 digits: below 10^18, within i64.
+        let mantissa = i128::from(mantissa);
+        let value = Decimal {
+            mantissa: if negative { -mantissa } else { mantissa },
+            scale: u32::try_from(scale).ok()?,
+        };
+        Some((value, canonical))
+    }
+}
+
 /// At most the first 40 characters of `text`, for an error message (a 10 MB number must not
 /// make a 10 MB message).
 fn quote(text: &[u8]) -> String {
@@ -437,24 +490,91 @@ impl core::hash::Hash for Decimal {
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.mantissa.unsigned_abs().to_string();
-        let scale = self.scale as usize;
-        if self.mantissa < 0 {
-            f.write_str("-")?;
+        with_text(*self, |text| f.write_str(text))
+    }
+}
+
+/// `value`'s text (as `Display` writes it), handed to `f`: zero, the most common amount, from a
+/// static text (`0`, `0.0`, `0.000000`, ...), any other value built on the stack.
+fn with_text<R>(value: Decimal, f: impl FnOnce(&str) -> R) -> R {
+    /// `0.` and [`MAX_SCALE`] zeros.
+    const ZEROS: &str = "0.0000000000000000000000000000";
+    if value.mantissa == 0 {
+        let len = match value.scale {
+            0 => 1,
+            scale => scale as usize + 2,
+        };
+        if let Some(text) = ZEROS.get(..len) {
+            return f(text);
         }
-        if scale == 0 {
-            return f.write_str(&digits);
+    }
+    f(DecimalText::new(value).as_str())
+}
+
+/// A [`Decimal`]'s text in a stack buffer (no allocation): at most a sign, 39 digits, a point
+/// and 28 zeros.
+struct DecimalText {
+    bytes: [u8; 72],
+    /// Where the text starts: it is written from the end.
+    start: usize,
+}
+
+impl DecimalText {
+    fn new(value: Decimal) -> DecimalText {
+        let mut text = DecimalText {
+            bytes: [0; 72],
+            start: 72,
+        };
+        let magnitude = value.mantissa.unsigned_abs();
+        // 64-bit arithmetic where it fits (the usual amounts): a division by 10 is then a
+        // multiplication, not a call.
+        match u64::try_from(magnitude) {
+            Ok(small) => text.digits(small, value.scale, |m| ((m % 10) as u8, m / 10)),
+            Err(_) => text.digits(magnitude, value.scale, |m| ((m % 10) as u8, m / 10)),
         }
-        if digits.len() > scale {
-            let (int, frac) = digits.split_at(digits.len() - scale);
-            write!(f, "{int}.{frac}")
-        } else {
-            f.write_str("0.")?;
-            for _ in digits.len()..scale {
-                f.write_str("0")?;
+        if value.mantissa < 0 {
+            text.push(b'-');
+        }
+        text
+    }
+
+    fn push(&mut self, byte: u8) {
+        if let Some(at) = self.start.checked_sub(1)
+            && let Some(slot) = self.bytes.get_mut(at)
+        {
+            *slot = byte;
+            self.start = at;
+        }
+    }
+
+    /// `magnitude` with `scale` digits after the point (at least one digit before it).
+    fn digits<T: Copy + PartialEq + Default>(
+        &mut self,
+        mut magnitude: T,
+        scale: u32,
+        split: impl Fn(T) -> (u8, T),
+    ) {
+        if scale > 0 {
+            for _ in 0..scale {
+                let (digit, rest) = split(magnitude);
+                self.push(b'0' + digit);
+                magnitude = rest;
             }
-            f.write_str(&digits)
+            self.push(b'.');
         }
+        loop {
+            let (digit, rest) = split(magnitude);
+            self.push(b'0' + digit);
+            magnitude = rest;
+            if magnitude == T::default() {
+                break;
+            }
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits, `.` and `-` are written.
+        core::str::from_utf8(self.bytes.get(self.start..).unwrap_or_default()).unwrap_or_default()
     }
 }
 
@@ -485,7 +605,9 @@ pub enum MoneyForm {
 /// A money field as a vendor sent it: a number or a numeric string, `""`, or `null`.
 ///
 /// Parsing keeps the exact value and scale (no `f64`) and the exact text; serializing writes the
-/// same text back (`4.86` as a number, `"4.860000"` as that string).
+/// same text back (`4.86` as a number, `"4.860000"` as that string). The text itself is stored
+/// only when the value and form would not write it back (`4.8600e0`, `-0`, `" 4.86"`): a
+/// `Money` is 32 bytes, and a canonical text costs no allocation to keep.
 ///
 /// ```
 /// use pos_webhooks::{Decimal, Money, MoneyForm};
@@ -500,14 +622,34 @@ pub enum MoneyForm {
 /// // Built from a value, it is written with the value's scale.
 /// let built = Money::string("12.50".parse().unwrap());
 /// assert_eq!(serde_json::to_string(&built).unwrap(), r#""12.50""#);
+/// // A text the value would not write back is kept and written as received.
+/// let odd: Money = serde_json::from_str("4.8600e0").unwrap();
+/// assert_eq!(serde_json::to_string(&odd).unwrap(), "4.8600e0");
 /// ```
 #[derive(Clone)]
 pub struct Money {
-    repr: Repr,
-    /// The JSON text as received, written back as it is (absent for built values).
-    raw: Option<Box<RawValue>>,
+    /// The mantissa's low and high 64 bits (a `Decimal` holds an `i128`, 16-byte aligned:
+    /// split, the value packs into 32 bytes with the text pointer).
+    lo: u64,
+    hi: i64,
+    /// The JSON text as received, when writing the value back would not give it (absent for
+    /// built values and canonical texts). A thin pointer: kept texts are rare.
+    raw: Option<Box<Box<RawValue>>>,
+    /// The decimal's scale (at most [`MAX_SCALE`]).
+    scale: u8,
+    kind: Kind,
 }
 
+/// What a [`Money`] holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Number,
+    String,
+    Empty,
+    Null,
+}
+
+/// The logical content of a [`Money`], unpacked.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Repr {
     Amount(Decimal, MoneyForm),
@@ -516,41 +658,63 @@ enum Repr {
 }
 
 impl Money {
+    const fn pack(repr: Repr) -> Money {
+        let (value, kind) = match repr {
+            Repr::Amount(value, MoneyForm::Number) => (value, Kind::Number),
+            Repr::Amount(value, MoneyForm::String) => (value, Kind::String),
+            Repr::Empty => (Decimal::ZERO, Kind::Empty),
+            Repr::Null => (Decimal::ZERO, Kind::Null),
+        };
+        Money {
+            // Two's complement halves: `repr` puts them back together exactly.
+            lo: value.mantissa as u64,
+            hi: (value.mantissa >> 64) as i64,
+            raw: None,
+            // A `Decimal`'s scale is at most MAX_SCALE (28): it fits.
+            scale: value.scale as u8,
+            kind,
+        }
+    }
+
+    const fn decimal(&self) -> Decimal {
+        Decimal {
+            mantissa: ((self.hi as i128) << 64) | (self.lo as i128),
+            scale: self.scale as u32,
+        }
+    }
+
+    const fn repr(&self) -> Repr {
+        match self.kind {
+            Kind::Number => Repr::Amount(self.decimal(), MoneyForm::Number),
+            Kind::String => Repr::Amount(self.decimal(), MoneyForm::String),
+            Kind::Empty => Repr::Empty,
+            Kind::Null => Repr::Null,
+        }
+    }
+
     /// An amount written as a JSON number.
     pub const fn number(value: Decimal) -> Money {
-        Money {
-            repr: Repr::Amount(value, MoneyForm::Number),
-            raw: None,
-        }
+        Money::pack(Repr::Amount(value, MoneyForm::Number))
     }
 
     /// An amount written as a JSON string.
     pub const fn string(value: Decimal) -> Money {
-        Money {
-            repr: Repr::Amount(value, MoneyForm::String),
-            raw: None,
-        }
+        Money::pack(Repr::Amount(value, MoneyForm::String))
     }
 
     /// The empty string `""`, as some vendors send for "no amount".
     pub const fn empty() -> Money {
-        Money {
-            repr: Repr::Empty,
-            raw: None,
-        }
+        Money::pack(Repr::Empty)
     }
 
     /// JSON `null`.
     pub const fn null() -> Money {
-        Money {
-            repr: Repr::Null,
-            raw: None,
-        }
+        Money::pack(Repr::Null)
     }
 
     /// The amount, if there is one (`""` and `null` have none).
     pub const fn value(&self) -> Option<Decimal> {
-        match self.repr {
+        match self.repr() {
             Repr::Amount(value, _) => Some(value),
             Repr::Empty | Repr::Null => None,
         }
@@ -558,7 +722,7 @@ impl Money {
 
     /// The amount, with `""` and `null` read as zero.
     pub const fn value_or_zero(&self) -> Decimal {
-        match self.repr {
+        match self.repr() {
             Repr::Amount(value, _) => value,
             Repr::Empty | Repr::Null => Decimal::ZERO,
         }
@@ -566,20 +730,21 @@ impl Money {
 
     /// The form the amount came in (`None` for `""` and `null`).
     pub const fn form(&self) -> Option<MoneyForm> {
-        match self.repr {
-            Repr::Amount(_, form) => Some(form),
-            Repr::Empty | Repr::Null => None,
+        match self.kind {
+            Kind::Number => Some(MoneyForm::Number),
+            Kind::String => Some(MoneyForm::String),
+            Kind::Empty | Kind::Null => None,
         }
     }
 
     /// Whether it is the empty string `""`.
     pub const fn is_empty(&self) -> bool {
-        matches!(self.repr, Repr::Empty)
+        matches!(self.kind, Kind::Empty)
     }
 
     /// Whether it is `null`.
     pub const fn is_null(&self) -> bool {
-        matches!(self.repr, Repr::Null)
+        matches!(self.kind, Kind::Null)
     }
 }
 
@@ -593,7 +758,7 @@ impl PartialEq for Money {
     /// Same kind, same form and same value (`"4.86"` equals `"4.860000"`; a number never
     /// equals a string).
     fn eq(&self, other: &Money) -> bool {
-        self.repr == other.repr
+        self.repr() == other.repr()
     }
 }
 
@@ -601,7 +766,7 @@ impl Eq for Money {}
 
 impl core::hash::Hash for Money {
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-        match self.repr {
+        match self.repr() {
             Repr::Amount(value, form) => {
                 value.hash(state);
                 form.hash(state);
@@ -620,7 +785,7 @@ impl PartialEq<Decimal> for Money {
 
 impl fmt::Debug for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.repr {
+        match self.repr() {
             Repr::Amount(value, MoneyForm::Number) => write!(f, "Money({value})"),
             Repr::Amount(value, MoneyForm::String) => write!(f, "Money(\"{value}\")"),
             Repr::Empty => f.write_str("Money(\"\")"),
@@ -631,7 +796,7 @@ impl fmt::Debug for Money {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.repr {
+        match self.repr() {
             Repr::Amount(value, _) => fmt::Display::fmt(&value, f),
             Repr::Empty => f.write_str("\"\""),
             Repr::Null => f.write_str("null"),
@@ -641,10 +806,28 @@ impl fmt::Display for Money {
 
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
-        // The raw JSON text of the value: numbers are read from their digits, never via f64,
-        // and the text is kept to be written back exactly.
+        // The raw JSON text of the value: numbers are read from their digits, never via f64.
         let raw = <Box<RawValue>>::deserialize(deserializer)?;
-        let text = raw.get().trim();
+        // The usual texts: a short plain number, bare or in quotes, read and checked for being
+        // canonical in one pass.
+        let bytes = raw.get().as_bytes();
+        let short = match bytes.split_first() {
+            Some((b'"', rest)) => rest
+                .strip_suffix(b"\"")
+                .and_then(Decimal::parse_short)
+                .map(|(value, canonical)| (Repr::Amount(value, MoneyForm::String), canonical)),
+            Some((b'-' | b'0'..=b'9', _)) => Decimal::parse_short(bytes)
+                .map(|(value, canonical)| (Repr::Amount(value, MoneyForm::Number), canonical)),
+            _ => None,
+        };
+        if let Some((repr, canonical)) = short {
+            let mut money = Money::pack(repr);
+            if !canonical {
+                money.raw = Some(Box::new(raw));
+            }
+            return Ok(money);
+        }
+        let text = trim(raw.get());
         let repr = if text == "null" {
             Repr::Null
         } else if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
@@ -659,7 +842,7 @@ impl<'de> Deserialize<'de> for Money {
                     inner.into()
                 };
                 let value =
-                    Decimal::parse_bytes(inner.trim().as_bytes()).map_err(de::Error::custom)?;
+                    Decimal::parse_bytes(trim(&inner).as_bytes()).map_err(de::Error::custom)?;
                 Repr::Amount(value, MoneyForm::String)
             }
         } else if matches!(text.bytes().next(), Some(b'-' | b'0'..=b'9')) {
@@ -671,11 +854,70 @@ impl<'de> Deserialize<'de> for Money {
                 kind_of(text)
             )));
         };
-        Ok(Money {
-            repr,
-            raw: Some(raw),
-        })
+        let mut money = Money::pack(repr);
+        // Kept only when (value, form) would not write the same text back.
+        if !canonical(raw.get().as_bytes(), repr) {
+            money.raw = Some(Box::new(raw));
+        }
+        Ok(money)
     }
+}
+
+/// `text` without surrounding whitespace (`str::trim`, skipped when the text starts and ends
+/// with a visible ASCII character: the usual case).
+fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let plain = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if plain(bytes.first()) && plain(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
+/// Whether writing `repr` back (as [`Money`]'s `Serialize` does without a kept text) gives
+/// exactly `text`: `null`, `""`, and amounts as [`Decimal`]'s `Display` writes them
+/// (`-?(0|[1-9][0-9]*)`, then optionally `.` and 1 to [`MAX_SCALE`] digits, no exponent, no
+/// sign on zero), bare for a number, in quotes for a string.
+fn canonical(text: &[u8], repr: Repr) -> bool {
+    match repr {
+        Repr::Null => text == b"null",
+        Repr::Empty => text == b"\"\"",
+        Repr::Amount(value, MoneyForm::Number) => canonical_decimal(text, value),
+        Repr::Amount(value, MoneyForm::String) => text
+            .strip_prefix(b"\"")
+            .and_then(|t| t.strip_suffix(b"\""))
+            .is_some_and(|inner| canonical_decimal(inner, value)),
+    }
+}
+
+/// Whether `text` is how `value`'s `Display` writes it; `value` was read from `text`, so only
+/// the spelling is checked.
+fn canonical_decimal(text: &[u8], value: Decimal) -> bool {
+    let (negative, rest) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    if negative && value.is_zero() {
+        return false;
+    }
+    let int_len = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (int, frac) = rest.split_at(int_len);
+    let int_ok = match int {
+        [] => false,
+        [b'0'] => true,
+        [first, ..] => *first != b'0',
+    };
+    let frac_ok = match frac {
+        [] => true,
+        [b'.', digits @ ..] => {
+            !digits.is_empty()
+                && digits.len() <= MAX_SCALE as usize
+                && digits.iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    };
+    int_ok && frac_ok && u32::try_from(frac.len().saturating_sub(1)) == Ok(value.scale)
 }
 
 fn kind_of(raw: &str) -> &'static str {
@@ -692,12 +934,23 @@ impl Serialize for Money {
         if let Some(raw) = &self.raw {
             return raw.serialize(serializer);
         }
-        match self.repr {
-            Repr::Amount(value, MoneyForm::String) => serializer.collect_str(&value),
+        match self.repr() {
+            Repr::Amount(value, MoneyForm::String) => {
+                with_text(value, |text| serializer.serialize_str(text))
+            }
             Repr::Amount(value, MoneyForm::Number) => {
-                let raw =
-                    RawValue::from_string(value.to_string()).map_err(serde::ser::Error::custom)?;
-                raw.serialize(serializer)
+                // An integer is written by the serializer as its digits, exactly; a fraction
+                // goes through `RawValue` (borrowed from the stack text: no allocation).
+                if value.scale == 0
+                    && let Ok(int) = i64::try_from(value.mantissa)
+                {
+                    return serializer.serialize_i64(int);
+                }
+                with_text(value, |text| {
+                    let raw: &RawValue =
+                        serde_json::from_str(text).map_err(serde::ser::Error::custom)?;
+                    raw.serialize(serializer)
+                })
             }
             Repr::Empty => serializer.serialize_str(""),
             Repr::Null => serializer.serialize_unit(),
@@ -718,5 +971,112 @@ impl<'de> Deserialize<'de> for Decimal {
         Money::deserialize(deserializer)?
             .value()
             .ok_or_else(|| de::Error::custom("expected a decimal amount, found null or \"\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The short path gives exactly the general path's value and scale where it answers.
+    #[test]
+    fn short_path_matches_general_path() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "00",
+            "0.0",
+            "-0.000",
+            "5.",
+            ".5",
+            "-.5",
+            "1",
+            "-1",
+            "007.10",
+            "4.86",
+            "999999999999999999",
+            "-999999999999999999",
+            "1234567890.12345678",
+            ".",
+            "-",
+            "",
+            "1.2.3",
+            "1e2",
+            "+1",
+            " 1",
+            "1 ",
+            "9999999999999999999",
+            "0.000000000000000001",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 22) as usize;
+            let text: String = (0..len)
+                .map(|i| match (seed >> (i * 3 % 60)) % 13 {
+                    10 => '.',
+                    11 if i == 0 => '-',
+                    12 => '0',
+                    d => char::from(b'0' + (d % 10) as u8),
+                })
+                .collect();
+            texts.push(text);
+        }
+        for text in &texts {
+            if let Some((short, canonical)) = Decimal::parse_short(text.as_bytes()) {
+                let general = Decimal::parse_general(text.as_bytes())
+                    .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+                assert_eq!(
+                    (short.mantissa, short.scale),
+                    (general.mantissa, general.scale),
+                    "{text:?}"
+                );
+                assert_eq!(
+                    canonical,
+                    canonical_decimal(text.as_bytes(), short),
+                    "{text:?}"
+                );
+                assert_eq!(canonical, short.to_string() == *text, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn display_and_packing_round_trip() {
+        for (mantissa, scale) in [
+            (0, 0),
+            (0, 28),
+            (486, 2),
+            (-486, 6),
+            (5, 3),
+            (i128::MAX, 0),
+            (i128::MIN, 28),
+            (i128::from(i64::MIN) - 1, 4),
+            (u64::MAX as i128, 1),
+        ] {
+            let value = Decimal::new(mantissa, scale).unwrap();
+            let text = value.to_string();
+            let back = Decimal::parse_general(text.as_bytes()).unwrap();
+            assert_eq!((back.mantissa, back.scale), (mantissa, scale), "{text}");
+            for money in [Money::number(value), Money::string(value)] {
+                let inner = money.value().unwrap();
+                assert_eq!((inner.mantissa, inner.scale), (mantissa, scale));
+            }
+        }
+        assert_eq!(Decimal::new(-5, 3).unwrap().to_string(), "-0.005");
+        assert_eq!(Decimal::new(0, 0).unwrap().to_string(), "0");
+        assert_eq!(Decimal::new(0, 1).unwrap().to_string(), "0.0");
+        assert_eq!(
+            Decimal::new(0, MAX_SCALE).unwrap().to_string(),
+            format!("0.{}", "0".repeat(MAX_SCALE as usize))
+        );
+        assert_eq!(Decimal::new(-1234, 0).unwrap().to_string(), "-1234");
+        assert_eq!(core::mem::size_of::<Money>(), 32);
+        assert_eq!(core::mem::size_of::<Option<Money>>(), 32);
     }
 }
