@@ -54,3 +54,23 @@ fn filter_star_redundant() {
     );
     assert!(filter.matches("anything", None));
 }
+
+/// Found by the fuzz target `round_trip` (FUZZING.md; selector 0x84: `RewardsCard`): an unknown
+/// field kept as text (`JsonValue`) took a broken `\u` surrogate pair (`\ud83d\ud200`), which
+/// `serde_json::Value` and a plain `String` refuse, so the kept text could not be read back as
+/// JSON. Now refused with serde_json's own message, like every other invalid string.
+#[test]
+fn round_trip_broken_surrogate() {
+    let input = include_bytes!("fuzz_regressions/round-trip-broken-surrogate.bin");
+    let (selector, body) = input.split_first().unwrap();
+    assert_eq!(selector % 13, 2, "the RewardsCard parser of fuzz/fuzz_targets/common.rs");
+    assert!(serde_json::from_slice::<serde_json::Value>(body).is_err());
+    let error = serde_json::from_slice::<pos_webhooks::revel::RewardsCard>(body).unwrap_err();
+    assert!(error.to_string().contains("surrogate"), "{error}");
+    let error = serde_json::from_slice::<pos_webhooks::JsonValue>(body).unwrap_err();
+    assert!(error.to_string().contains("surrogate"), "{error}");
+    // A valid pair is kept, byte for byte.
+    let good = br#"{"state":"\ud83d\ude00"}"#;
+    let value: pos_webhooks::JsonValue = serde_json::from_slice(good).unwrap();
+    assert_eq!(serde_json::to_vec(&value).unwrap(), good);
+}
