@@ -63,7 +63,11 @@ fn filter_star_redundant() {
 fn round_trip_broken_surrogate() {
     let input = include_bytes!("fuzz_regressions/round-trip-broken-surrogate.bin");
     let (selector, body) = input.split_first().unwrap();
-    assert_eq!(selector % 13, 2, "the RewardsCard parser of fuzz/fuzz_targets/common.rs");
+    assert_eq!(
+        selector % 13,
+        2,
+        "the RewardsCard parser of fuzz/fuzz_targets/common.rs"
+    );
     assert!(serde_json::from_slice::<serde_json::Value>(body).is_err());
     let error = serde_json::from_slice::<pos_webhooks::revel::RewardsCard>(body).unwrap_err();
     assert!(error.to_string().contains("surrogate"), "{error}");
