@@ -288,7 +288,6 @@ impl Serialize for JsonValue {
 impl<'de> de::Deserialize<'de> for JsonValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<JsonValue, D::Error> {
         let raw = <Box<RawValue>>::deserialize(deserializer)?;
-        check_surrogates(raw.get().as_bytes()).map_err(de::Error::custom)?;
         check_duplicates(raw.get()).map_err(de::Error::custom)?;
         Ok(JsonValue(raw))
     }
@@ -509,7 +508,8 @@ const MAX_DEPTH: usize = 128;
 /// Checks that no object inside `text` (valid JSON, as `serde_json` captured it) has a key twice;
 /// the error names the key and its path inside the value (`a.b`, `items[2].id`). Keys are
 /// compared after unescaping (`"a"` and `"\u0061"` are the same key). Nesting beyond
-/// [`MAX_DEPTH`] is an error, as it is for typed values.
+/// [`MAX_DEPTH`] is an error, as it is for typed values. In the same pass, every string with an
+/// escape has its `\u` escapes checked ([`check_surrogates`]).
 fn check_duplicates(text: &str) -> Result<(), String> {
     let bytes = text.as_bytes();
     // A scalar holds no object (a string may hold `{`, as text): nothing to scan.
@@ -517,7 +517,7 @@ fn check_duplicates(text: &str) -> Result<(), String> {
         .iter()
         .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
     if !matches!(first, Some(b'{' | b'[')) {
-        return Ok(());
+        return check_surrogates(bytes).map_err(String::from);
     }
     let mut stack: Vec<Frame<'_>> = Vec::new();
     let mut expect_key = false;
@@ -567,6 +567,9 @@ fn check_duplicates(text: &str) -> Result<(), String> {
                         b'"' => break,
                         _ => j += 1,
                     }
+                }
+                if escaped {
+                    check_surrogates(bytes.get(start..j).unwrap_or_default())?;
                 }
                 if expect_key {
                     let key: Cow<'_, str> = if escaped {
