@@ -7,9 +7,12 @@
 //!
 //! Group `parse`:
 //! - `revel-order/<impl>`: a Revel order of about 9 KiB (the finalized-order fixture with more
-//!   items), `<impl>` = `pos-webhooks` (`serde_json::from_slice::<revel::OrderAllInOne>`, the
-//!   lossless typed model), `serde-json-value` (`from_slice::<Value>`), `serde-json-ignored`
-//!   (`from_slice::<IgnoredAny>`: validation only, the floor);
+//!   items), `<impl>` = `pos-webhooks` (`pos_webhooks::parse_json::<revel::OrderAllInOne>`, the
+//!   lossless typed model, as receivers parse it), `pos-webhooks-from-slice`
+//!   (`serde_json::from_slice` of the same model, which checks each string's UTF-8 on its own),
+//!   `serde-json-value` (`from_slice::<Value>`), `serde-json-value-from-str` (`from_utf8`, then
+//!   `from_str::<Value>`: `Value` given the same one-pass UTF-8 check as `parse_json`),
+//!   `serde-json-ignored` (`from_slice::<IgnoredAny>`: validation only, the floor);
 //! - `mipos-order/<impl>`: the same for a miPOS order of about 4 KiB (`mipos::Order`);
 //! - `serialize/revel-order/<impl>` and `serialize/mipos-order/<impl>`: `serde_json::to_vec` of
 //!   the parsed model (`pos-webhooks`) and of the parsed `Value` (`serde-json-value`).
@@ -56,6 +59,28 @@ fn mipos_order() -> Vec<u8> {
     )
 }
 
+/// The parses each `<impl>` id runs (the same functions in criterion, `PARSE_TIMES` and
+/// `PARSE_CALLGRIND`).
+fn ours<T: DeserializeOwned>(order: &[u8]) -> T {
+    pos_webhooks::parse_json::<T>(order).expect("parse")
+}
+
+fn ours_from_slice<T: DeserializeOwned>(order: &[u8]) -> T {
+    serde_json::from_slice::<T>(order).expect("parse")
+}
+
+fn value_from_slice(order: &[u8]) -> Value {
+    serde_json::from_slice::<Value>(order).expect("parse")
+}
+
+fn value_from_str(order: &[u8]) -> Value {
+    serde_json::from_str::<Value>(std::str::from_utf8(order).expect("utf-8")).expect("parse")
+}
+
+fn ignored(order: &[u8]) -> IgnoredAny {
+    serde_json::from_slice::<IgnoredAny>(order).expect("parse")
+}
+
 fn bench_order<T: DeserializeOwned + Serialize>(
     group: &mut BenchmarkGroup<'_, WallTime>,
     name: &str,
@@ -63,15 +88,25 @@ fn bench_order<T: DeserializeOwned + Serialize>(
 ) {
     group.throughput(Throughput::Bytes(order.len() as u64));
     group.bench_with_input(BenchmarkId::new(name, "pos-webhooks"), order, |b, o| {
-        b.iter(|| serde_json::from_slice::<T>(black_box(o)).expect("parse"))
+        b.iter(|| ours::<T>(black_box(o)))
     });
+    group.bench_with_input(
+        BenchmarkId::new(name, "pos-webhooks-from-slice"),
+        order,
+        |b, o| b.iter(|| ours_from_slice::<T>(black_box(o))),
+    );
     group.bench_with_input(BenchmarkId::new(name, "serde-json-value"), order, |b, o| {
-        b.iter(|| serde_json::from_slice::<Value>(black_box(o)).expect("parse"))
+        b.iter(|| value_from_slice(black_box(o)))
     });
+    group.bench_with_input(
+        BenchmarkId::new(name, "serde-json-value-from-str"),
+        order,
+        |b, o| b.iter(|| value_from_str(black_box(o))),
+    );
     group.bench_with_input(
         BenchmarkId::new(name, "serde-json-ignored"),
         order,
-        |b, o| b.iter(|| serde_json::from_slice::<IgnoredAny>(black_box(o)).expect("parse")),
+        |b, o| b.iter(|| ignored(black_box(o))),
     );
 
     let model: T = serde_json::from_slice(order).expect("parse");
@@ -145,26 +180,35 @@ fn times(rounds: usize) {
     let value: Value = serde_json::from_slice(&order).expect("parse");
     const BATCH: u32 = 50;
     type Run<'a> = Box<dyn Fn() + 'a>;
-    let ids: [(&str, Run<'_>); 5] = [
+    let ids: [(&str, Run<'_>); 7] = [
         (
             "parse/revel-order/pos-webhooks",
             Box::new(|| {
-                black_box(
-                    serde_json::from_slice::<revel::OrderAllInOne>(black_box(&order))
-                        .expect("parse"),
-                );
+                black_box(ours::<revel::OrderAllInOne>(black_box(&order)));
+            }),
+        ),
+        (
+            "parse/revel-order/pos-webhooks-from-slice",
+            Box::new(|| {
+                black_box(ours_from_slice::<revel::OrderAllInOne>(black_box(&order)));
+            }),
+        ),
+        (
+            "parse/revel-order/serde-json-value-from-str",
+            Box::new(|| {
+                black_box(value_from_str(black_box(&order)));
             }),
         ),
         (
             "parse/revel-order/serde-json-value",
             Box::new(|| {
-                black_box(serde_json::from_slice::<Value>(black_box(&order)).expect("parse"));
+                black_box(value_from_slice(black_box(&order)));
             }),
         ),
         (
             "parse/revel-order/serde-json-ignored",
             Box::new(|| {
-                black_box(serde_json::from_slice::<IgnoredAny>(black_box(&order)).expect("parse"));
+                black_box(ignored(black_box(&order)));
             }),
         ),
         (
@@ -198,12 +242,26 @@ fn times(rounds: usize) {
         println!("{name}: min {min:.2} µs, median {median:.2} µs");
         mins.push(min);
     }
-    if let [ours, value, ignored, ser_ours, ser_value] = mins[..] {
+    if let [
+        ours,
+        ours_slice,
+        value_str,
+        value,
+        ignored,
+        ser_ours,
+        ser_value,
+    ] = mins[..]
+    {
         println!(
             "min ratios: Value/ours {:.2}×, ours/IgnoredAny {:.2}×, serialize ours/Value {:.2}×",
             value / ours,
             ours / ignored,
             ser_ours / ser_value
+        );
+        println!(
+            "  beside: Value/ours-from-slice {:.2}×, Value-from-str/ours {:.2}×",
+            value / ours_slice,
+            value_str / ours
         );
     }
 }
@@ -245,13 +303,19 @@ fn sizes() {
 fn run_id<T: DeserializeOwned + Serialize>(what: &str, order: &[u8], n: usize) {
     match what {
         "pos-webhooks" => (0..n).for_each(|_| {
-            black_box(serde_json::from_slice::<T>(black_box(order)).expect("parse"));
+            black_box(ours::<T>(black_box(order)));
+        }),
+        "pos-webhooks-from-slice" => (0..n).for_each(|_| {
+            black_box(ours_from_slice::<T>(black_box(order)));
         }),
         "serde-json-value" => (0..n).for_each(|_| {
-            black_box(serde_json::from_slice::<Value>(black_box(order)).expect("parse"));
+            black_box(value_from_slice(black_box(order)));
+        }),
+        "serde-json-value-from-str" => (0..n).for_each(|_| {
+            black_box(value_from_str(black_box(order)));
         }),
         "serde-json-ignored" => (0..n).for_each(|_| {
-            black_box(serde_json::from_slice::<IgnoredAny>(black_box(order)).expect("parse"));
+            black_box(ignored(black_box(order)));
         }),
         "serialize-pos-webhooks" => {
             let model: T = serde_json::from_slice(order).expect("parse");

@@ -108,10 +108,16 @@ impl std::error::Error for ParseError {}
 /// assert!(parse_json::<Ping>(b"\xff").is_err());
 /// ```
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseError> {
-    match serde_json::from_slice(bytes) {
-        Ok(value) => Ok(value),
-        Err(_) => Err(explain::<T>(bytes)),
-    }
+    // One UTF-8 check over the whole body (std's word-at-a-time ASCII path) lets serde_json skip
+    // its check of every string and key one by one (`from_str` trusts its input's UTF-8). A body
+    // that is not UTF-8 takes the plain byte path, so what is accepted and every error stay
+    // exactly those of `serde_json::from_slice` (a model that ignores a value does not look
+    // inside its strings).
+    let parsed = match core::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    parsed.map_err(|_| explain::<T>(bytes))
 }
 
 /// Parses again with path tracking and turns the failure into a [`ParseError`].
@@ -141,5 +147,47 @@ fn explain<T: DeserializeOwned>(bytes: &[u8]) -> ParseError {
         line: inner.line(),
         column: inner.column(),
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ParseErrorKind, parse_json};
+    use serde::de::IgnoredAny;
+
+    /// `parse_json` takes `from_str` for UTF-8 bodies and `from_slice` for the rest: both
+    /// accept and refuse exactly what `serde_json::from_slice` does, with its messages.
+    #[test]
+    fn accepts_and_refuses_what_from_slice_does() {
+        let bodies: &[&[u8]] = &[
+            br#"{"a":"b","c":[1,2.5,"\u00e9"]}"#,
+            "{\"caf\u{e9}\":\"\u{1f355}\"}".as_bytes(),
+            b"{\"a\":\"\xff\"}",
+            b"{\"\xc3\":1}",
+            b"\xef\xbb\xbf{}",
+            br#"{"a":"\ud83d"}"#,
+            br#"{"a":1"#,
+            b"",
+        ];
+        for body in bodies {
+            let plain = serde_json::from_slice::<serde_json::Value>(body);
+            let ours = parse_json::<serde_json::Value>(body);
+            assert_eq!(ours.as_ref().ok(), plain.as_ref().ok(), "{body:?}");
+            if let (Err(ours), Err(plain)) = (&ours, &plain) {
+                assert_eq!(ours.line(), plain.line(), "{body:?}");
+                assert_eq!(ours.column(), plain.column(), "{body:?}");
+                assert!(
+                    plain.to_string().starts_with(ours.message()),
+                    "{ours} / {plain}"
+                );
+            }
+            let ignored = serde_json::from_slice::<IgnoredAny>(body).is_ok();
+            assert_eq!(parse_json::<IgnoredAny>(body).is_ok(), ignored, "{body:?}");
+        }
+        // serde_json does not look inside a string it ignores: neither does `parse_json`.
+        assert!(parse_json::<IgnoredAny>(b"{\"a\":\"\xff\"}").is_ok());
+        let err = parse_json::<serde_json::Value>(b"{\"a\":\"\xff\"}").unwrap_err();
+        assert_eq!(err.kind(), ParseErrorKind::Syntax);
+        assert_eq!(err.path(), "a");
     }
 }
