@@ -42,6 +42,35 @@ impl fmt::Debug for NullSet {
     }
 }
 
+/// Reads the value of known field `key` (number `index`) into `slot`: a duplicate is an error,
+/// `null` is remembered in `nulls`.
+///
+/// Not inlined on purpose: one copy per value type and deserializer serves every field of that
+/// type in every model, instead of the value's whole parse inlined into each `match` arm of
+/// each model's visitor (tens of KiB of code per large model, which overflowed the instruction
+/// cache and made a parse slower than its instruction count).
+#[inline(never)]
+pub fn read_field<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    nulls: &mut NullSet,
+    index: usize,
+    key: &'static str,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: serde::Deserialize<'de>,
+{
+    if slot.is_some() || nulls.contains(index) {
+        return Err(serde::de::Error::duplicate_field(key));
+    }
+    *slot = map.next_value()?;
+    if slot.is_none() {
+        nulls.insert(index);
+    }
+    Ok(())
+}
+
 /// Position of `key` in `fields`, at compile time (`usize::MAX`, ignored by [`NullSet`], if
 /// absent).
 #[allow(clippy::indexing_slicing)] // `i` is below the length checked on the line above.
@@ -689,16 +718,13 @@ macro_rules! json_object {
                         while let Some($crate::lossless::Key(key)) = map.next_key()? {
                             match key.as_ref() {
                                 $(
-                                    $key => {
-                                        const INDEX: usize = $crate::lossless::index_of($name::FIELDS, $key);
-                                        if out.$field.is_some() || out.nulls.contains(INDEX) {
-                                            return Err(serde::de::Error::duplicate_field($key));
-                                        }
-                                        out.$field = map.next_value()?;
-                                        if out.$field.is_none() {
-                                            out.nulls.insert(INDEX);
-                                        }
-                                    }
+                                    $key => $crate::lossless::read_field(
+                                        &mut map,
+                                        &mut out.$field,
+                                        &mut out.nulls,
+                                        const { $crate::lossless::index_of($name::FIELDS, $key) },
+                                        $key,
+                                    )?,
                                 )*
                                 _ => {
                                     let value: $crate::JsonValue = map.next_value()?;
