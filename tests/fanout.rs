@@ -271,3 +271,120 @@ fn issue_11_item_4_counter_overflow_is_an_error_not_a_panic() {
     assert_eq!(last.try_create(ep).unwrap_err(), SetError::IdsExhausted);
     assert_eq!(last.len(), 1);
 }
+
+/// A header as sent: name, value, and whether it is marked sensitive.
+type Header = (String, Vec<u8>, bool);
+
+/// A request's parts that reach the wire: method, URI, every header in order with its
+/// sensitivity, and where the body lives.
+fn wire(request: &http::Request<Bytes>) -> (String, String, Vec<Header>, usize) {
+    let headers = request
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                value.as_bytes().to_vec(),
+                value.is_sensitive(),
+            )
+        })
+        .collect();
+    (
+        request.method().to_string(),
+        request.uri().to_string(),
+        headers,
+        request.body().as_ptr() as usize,
+    )
+}
+
+#[test]
+fn requests_are_the_endpoints_own_requests_header_for_header() {
+    use pos_webhooks::{Auth, Scheme, Vendor};
+    let sig = |scheme, secrets: &[&str]| Auth::Signature {
+        scheme,
+        secrets: secrets.iter().map(|s| (*s).into()).collect(),
+    };
+    let auths = [
+        sig(
+            Scheme::Standard,
+            &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+        ),
+        sig(
+            Scheme::Standard,
+            &[
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "whsec_dGVzdC1zZWNyZXQtMg==",
+            ],
+        ),
+        sig(Scheme::Stripe, &["whsec_stripe", "whsec_old"]),
+        sig(Scheme::Github, &["gh"]),
+        sig(Scheme::Shopify, &["shp"]),
+        sig(Scheme::Square, &["sq"]),
+        sig(Scheme::Revel, &["rv"]),
+        sig(Scheme::Mipos, &["mp"]),
+        sig(Scheme::Ordergroove, &["og"]),
+        Auth::StaticHeader {
+            name: "X-Api-Key".into(),
+            value: "key-1".into(),
+        },
+        Auth::Bearer {
+            token: "tok".into(),
+        },
+        Auth::None,
+    ];
+    let vendors = [
+        Vendor::Generic,
+        Vendor::Revel {
+            instance: "acme".into(),
+        },
+        Vendor::Ordergroove,
+    ];
+    let mut set = EndpointSet::new();
+    for (i, auth) in auths.iter().enumerate() {
+        for (v, vendor) in vendors.iter().enumerate() {
+            for custom in [false, true] {
+                let mut builder = Endpoint::builder(&format!("https://m{i}-{v}.example/hooks"))
+                    .auth(auth.clone())
+                    .vendor(vendor.clone());
+                if custom {
+                    builder = builder.header("X-Merchant", &format!("m{i}"));
+                }
+                // Some combinations are refused (a vendor's own auth rules): skip those.
+                if let Ok(endpoint) = builder.build() {
+                    set.create(endpoint);
+                }
+            }
+        }
+    }
+    assert!(set.len() >= 40, "{} endpoints", set.len());
+    let body = Bytes::from(vec![b'{'; 300]);
+    for (now, id, store) in [
+        (
+            1_700_000_000,
+            "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+            Some("store-1"),
+        ),
+        (1_700_000_001, "msg_b", None),
+        (1_700_000_002, "", Some("store-2")),
+        (1_700_000_003, "bad\nid", None),
+        (-5, "msg_c", None),
+    ] {
+        let mut event = OutgoingEvent::new("order.success", body.clone());
+        if let Some(store) = store {
+            event = event.for_store(store);
+        }
+        let requests = set.requests(&event, now, id);
+        assert_eq!(requests.len(), set.len());
+        for (endpoint_id, request) in &requests {
+            let alone = set.get(*endpoint_id).unwrap().request(&event, now, id);
+            match (request, &alone) {
+                (Ok(many), Ok(one)) => assert_eq!(wire(many), wire(one), "{endpoint_id:?} {id:?}"),
+                (many, one) => assert_eq!(
+                    many.as_ref().err(),
+                    one.as_ref().err(),
+                    "{endpoint_id:?} {id:?}"
+                ),
+            }
+        }
+    }
+}

@@ -35,13 +35,14 @@ const MAX_ALLOCS_PER_REQUEST: usize = 7;
 
 /// The most allocations per request of a fan-out (`EndpointSet::requests`), on average over
 /// the 1,000: the values every request shares (message id, timestamp, Revel's) are made once
-/// per event, so a request makes its header map and its signature buffer, and one more for a
-/// signature buffer whose length is not known in advance.
-const MAX_ALLOCS_PER_FANOUT_REQUEST: f64 = 3.5;
+/// per event, the signing buffer is reused from one request to the next and the signature
+/// values of dozens of requests share one buffer, so a request makes only its header map
+/// (indices and entries) and a small share of a buffer (2.05 measured; was 3.4).
+const MAX_ALLOCS_PER_FANOUT_REQUEST: f64 = 2.2;
 
 const NOW: i64 = 1_700_000_000;
 
-/// 1,000 endpoints, every auth and vendor kind in turn.
+/// 1,000 endpoints, every auth and vendor kind in turn, half of them with a custom header.
 fn set() -> EndpointSet {
     let mut set = EndpointSet::new();
     for i in 0..1000 {
@@ -98,15 +99,16 @@ fn set() -> EndpointSet {
             ),
             _ => (Auth::None, Vendor::Generic),
         };
-        set.create(
-            Endpoint::builder(&format!("https://m{i}.partner.example/hooks"))
-                .auth(auth)
-                .vendor(vendor)
-                .header("X-Merchant", &format!("m{i}"))
-                .filter(EventFilter::parse("order.*").unwrap())
-                .build()
-                .unwrap(),
-        );
+        let mut builder = Endpoint::builder(&format!("https://m{i}.partner.example/hooks"))
+            .auth(auth)
+            .vendor(vendor)
+            .filter(EventFilter::parse("order.*").unwrap());
+        // Half with a custom header (their headers are set one by one), half without (their
+        // headers are cloned from one map per scheme).
+        if (i / 8) % 2 == 0 {
+            builder = builder.header("X-Merchant", &format!("m{i}"));
+        }
+        set.create(builder.build().unwrap());
     }
     set
 }

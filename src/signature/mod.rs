@@ -20,5 +20,6 @@ pub use scheme::{
     Algorithm, DEFAULT_TOLERANCE_SECS, KeyRule, Scheme, UnknownScheme, WHSEC_PREFIX, header,
 };
 pub use secret::Secret;
+pub(crate) use sign::signature_headers;
 pub use sign::{Message, Signed, Signer, SignerBuilder};
 pub use verify::{MAX_MESSAGE_ID_BYTES, Verification, Verified, Verifier, VerifierBuilder};
