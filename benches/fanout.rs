@@ -18,12 +18,18 @@
 //!   endpoints (choose the targets, sign, build 1,000 `http::Request<Bytes>`), beside
 //!   `floor/sign_1000`: 1,000 bare `Signer::sign` calls on the same body, id and timestamp.
 //!   Goal: ≤ 1.15× the floor.
+//! - `requests_iter/1000`: the same 1,000 requests from `EndpointSet::requests_iter`, each
+//!   dropped before the next is built (a caller that sends or enqueues each as it comes), as
+//!   the floor drops each signature.
 //! - `by_hand/1000`: what a caller writes without `EndpointSet`, for comparison: for each of
 //!   1,000 endpoints, its own `Signer` (one per secret, as every endpoint has its own), an
 //!   `http::Request` built with `http`'s builder (`POST`, the parsed URL, `content-type`, the shared
 //!   body), `Signed::apply_to` and the `webhook-id` header; the 1,000 requests kept in a `Vec`
 //!   as `requests` returns them. It is the cost of the `http` values themselves beside the bare
 //!   signs: 1,000 `HeaderMap`s and `Request`s made, kept and dropped.
+//!
+//! With `REQUESTS_TIME=<rounds>` it times the four request ids above interleaved, one call of
+//! each per round, and prints the best and median of each and their ratios to the floor.
 //!
 //! Probe mode, for valgrind (cachegrind / callgrind): `FANOUT_PROBE=<by_store|by_type>:<n>:<iters>`
 //! runs `iters` lookups of the bench above (same set, same shuffled order) and exits, without
@@ -127,44 +133,130 @@ fn targets(c: &mut Criterion) {
         });
     }
 
-    let mut set = EndpointSet::new();
-    for i in 0..1000 {
-        set.create(
-            Endpoint::builder(&format!("https://m{i}.partner.example/hooks"))
-                .auth(Auth::Signature {
-                    scheme: Scheme::Standard,
-                    secrets: vec![SECRET.into()],
-                })
-                .build()
-                .expect("endpoint"),
+    let r = Requests::new();
+    group.throughput(Throughput::Elements(1000));
+    group.bench_function("floor/sign_1000", |b| b.iter(|| r.floor()));
+    group.bench_function("requests/1000", |b| b.iter(|| r.ours()));
+    group.bench_function("requests_iter/1000", |b| b.iter(|| r.stream()));
+    group.bench_function("by_hand/1000", |b| b.iter(|| r.by_hand()));
+    group.finish();
+}
+
+const MESSAGE_ID: &str = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+
+/// The inputs of `requests/1000`, `floor/sign_1000` and `by_hand/1000`.
+struct Requests {
+    set: EndpointSet,
+    body: Bytes,
+    event: OutgoingEvent,
+    signer: Signer,
+    by_hand: Vec<(http::Uri, Signer)>,
+}
+
+impl Requests {
+    fn new() -> Requests {
+        let mut set = EndpointSet::new();
+        for i in 0..1000 {
+            set.create(
+                Endpoint::builder(&format!("https://m{i}.partner.example/hooks"))
+                    .auth(Auth::Signature {
+                        scheme: Scheme::Standard,
+                        secrets: vec![SECRET.into()],
+                    })
+                    .build()
+                    .expect("endpoint"),
+            );
+        }
+        let body = Bytes::from(vec![b'x'; 4096]);
+        let event = OutgoingEvent::new("order.success", body.clone());
+        assert_eq!(set.requests(&event, NOW, MESSAGE_ID).len(), 1000);
+        let by_hand = (0..1000)
+            .map(|i| {
+                (
+                    format!("https://m{i}.partner.example/hooks")
+                        .parse()
+                        .expect("uri"),
+                    Signer::new(Scheme::Standard, [SECRET]).expect("signer"),
+                )
+            })
+            .collect();
+        Requests {
+            set,
+            body,
+            event,
+            signer: Signer::new(Scheme::Standard, [SECRET]).expect("signer"),
+            by_hand,
+        }
+    }
+
+    fn floor(&self) {
+        sign_1000(&self.signer, black_box(&self.body), MESSAGE_ID)
+    }
+
+    fn ours(&self) -> usize {
+        black_box(self.set.requests(black_box(&self.event), NOW, MESSAGE_ID)).len()
+    }
+
+    fn stream(&self) -> usize {
+        stream_1000(&self.set, black_box(&self.event))
+    }
+
+    fn by_hand(&self) -> usize {
+        black_box(by_hand_requests(
+            &self.by_hand,
+            black_box(&self.body),
+            MESSAGE_ID,
+        ))
+        .len()
+    }
+}
+
+/// `REQUESTS_TIME=<rounds>`: each round times one call of each of the three ids in turn (1,000
+/// requests or signs each); prints each id's best and median microseconds per 1,000 and the
+/// ratios to the floor of the bests and of the medians. Interleaving puts the machine's slow
+/// and fast moments on every id alike, which one criterion run per id does not.
+fn requests_time(rounds: usize) {
+    let r = Requests::new();
+    let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..rounds {
+        let start = std::time::Instant::now();
+        r.floor();
+        times[0].push(start.elapsed().as_secs_f64() * 1e6);
+        let start = std::time::Instant::now();
+        black_box(r.ours());
+        times[1].push(start.elapsed().as_secs_f64() * 1e6);
+        let start = std::time::Instant::now();
+        black_box(r.by_hand());
+        times[2].push(start.elapsed().as_secs_f64() * 1e6);
+        let start = std::time::Instant::now();
+        black_box(r.stream());
+        times[3].push(start.elapsed().as_secs_f64() * 1e6);
+    }
+    let mut stats = Vec::new();
+    for (name, t) in [
+        "floor/sign_1000",
+        "requests/1000",
+        "by_hand/1000",
+        "requests_iter/1000",
+    ]
+    .iter()
+    .zip(&mut times)
+    {
+        t.sort_by(f64::total_cmp);
+        let (best, median) = (t[0], t[t.len() / 2]);
+        println!("fanout/{name}: best {best:.1} µs, median {median:.1} µs");
+        stats.push((best, median));
+    }
+    for (name, (best, median)) in ["requests", "by_hand", "requests_iter"]
+        .iter()
+        .zip(&stats[1..])
+    {
+        println!(
+            "{name}/floor: best {:.3}×, median {:.3}×",
+            best / stats[0].0,
+            median / stats[0].1
         );
     }
-    let body = Bytes::from(vec![b'x'; 4096]);
-    let event = OutgoingEvent::new("order.success", body.clone());
-    let signer = Signer::new(Scheme::Standard, [SECRET]).expect("signer");
-    let id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
-    assert_eq!(set.requests(&event, NOW, id).len(), 1000);
-    group.throughput(Throughput::Elements(1000));
-    group.bench_function("floor/sign_1000", |b| {
-        b.iter(|| sign_1000(&signer, black_box(&body), id))
-    });
-    group.bench_function("requests/1000", |b| {
-        b.iter(|| set.requests(black_box(&event), NOW, id))
-    });
-    let by_hand: Vec<(http::Uri, Signer)> = (0..1000)
-        .map(|i| {
-            (
-                format!("https://m{i}.partner.example/hooks")
-                    .parse()
-                    .expect("uri"),
-                Signer::new(Scheme::Standard, [SECRET]).expect("signer"),
-            )
-        })
-        .collect();
-    group.bench_function("by_hand/1000", |b| {
-        b.iter(|| by_hand_requests(&by_hand, black_box(&body), id))
-    });
-    group.finish();
 }
 
 /// `floor/sign_1000`: 1,000 bare signs (named, and not inlined, so that callgrind can count
@@ -178,6 +270,19 @@ fn sign_1000(signer: &Signer, body: &Bytes, id: &str) {
                 .expect("sign"),
         );
     }
+}
+
+/// `requests_iter/1000`: the same requests as `requests/1000`, each taken from
+/// `EndpointSet::requests_iter` and dropped before the next is built, as a caller that sends
+/// or enqueues each one does (named, and not inlined, so that callgrind can count it alone).
+#[inline(never)]
+fn stream_1000(set: &EndpointSet, event: &OutgoingEvent) -> usize {
+    let mut n = 0;
+    for (_, request) in set.requests_iter(event, NOW, MESSAGE_ID) {
+        black_box(request.expect("request"));
+        n += 1;
+    }
+    n
 }
 
 /// `by_hand/1000`: one request per endpoint, signed with its own signer, built with `http`'s
@@ -255,6 +360,10 @@ fn probe() -> Option<usize> {
 criterion_group!(benches, targets);
 
 fn main() {
+    if let Ok(rounds) = std::env::var("REQUESTS_TIME") {
+        requests_time(rounds.parse().expect("REQUESTS_TIME: <rounds>"));
+        return;
+    }
     if let Some(total) = probe() {
         black_box(total);
         return;

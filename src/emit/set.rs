@@ -1304,26 +1304,69 @@ impl EndpointSet {
 
     /// One request per endpoint that receives `event`, in creation order; each carries
     /// `message_id` in its message-id header and shares the event's body (not copied).
+    ///
+    /// All the requests at once, in a `Vec`; [`EndpointSet::requests_iter`] gives the same
+    /// requests one by one.
     pub fn requests(
         &self,
         event: &OutgoingEvent,
         now: i64,
         message_id: &str,
     ) -> Vec<(EndpointId, Result<Request<Bytes>, RequestError>)> {
-        let targets = self.targets(event.event_type.as_str(), event.store.as_deref());
+        let requests = self.requests_iter(event, now, message_id);
         // At most the larger of the lists, at least every endpoint of them.
-        let mut requests = Vec::with_capacity(
-            targets
+        let mut all = Vec::with_capacity(
+            requests
                 .size_hint()
                 .1
                 .map_or(0, |most| most.min(self.endpoints.len())),
         );
+        all.extend(requests);
+        all
+    }
+
+    /// The requests of [`EndpointSet::requests`], each built when the iterator is advanced: a
+    /// caller that sends or enqueues each request as it comes holds one request at a time
+    /// instead of one per endpoint (for 1,000 endpoints, about 1 KiB of headers and request
+    /// each that stays in the processor's cache instead of a megabyte written out and read
+    /// back). What the requests of one event share (the message id and timestamp values, one
+    /// header map per scheme to clone, the buffer the signatures are written to) is made once,
+    /// on the way.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use pos_webhooks::{Auth, Endpoint, EndpointSet, OutgoingEvent, Scheme};
+    /// let mut set = EndpointSet::new();
+    /// for merchant in ["m1", "m2"] {
+    ///     set.create(
+    ///         Endpoint::builder(&format!("https://{merchant}.partner.example/hooks"))
+    ///             .auth(Auth::Signature {
+    ///                 scheme: Scheme::Standard,
+    ///                 secrets: vec!["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()],
+    ///             })
+    ///             .build()
+    ///             .unwrap(),
+    ///     );
+    /// }
+    /// let event = OutgoingEvent::new("order.paid", Bytes::from_static(br#"{"id":1}"#));
+    /// let mut sent = 0;
+    /// for (_endpoint, request) in set.requests_iter(&event, 1_700_000_000, "msg_1") {
+    ///     let request = request.unwrap();
+    ///     assert_eq!(request.headers()["webhook-id"], "msg_1");
+    ///     sent += 1; // hand it to the HTTP client or the queue here
+    /// }
+    /// assert_eq!(sent, 2);
+    /// ```
+    pub fn requests_iter<'a>(
+        &'a self,
+        event: &'a OutgoingEvent,
+        now: i64,
+        message_id: &'a str,
+    ) -> impl Iterator<Item = (EndpointId, Result<Request<Bytes>, RequestError>)> + 'a {
         let mut shared = Shared::all(event, now, message_id);
         // The targets are enabled and want the event: no need to check again.
-        requests.extend(
-            targets.map(|(id, endpoint)| (id, endpoint.build(event, message_id, &mut shared))),
-        );
-        requests
+        self.targets(event.event_type.as_str(), event.store.as_deref())
+            .map(move |(id, endpoint)| (id, endpoint.build(event, message_id, &mut shared)))
     }
 }
 
