@@ -27,6 +27,8 @@ SCHEMES = ("revel", "mipos", "linga", "ordergroove", "standard", "stripe", "gith
            "shopify", "square")
 ORDERS = ("revel-order", "mipos-order")
 IMPLS = ("pos-webhooks", "serde-json-value", "serde-json-ignored")
+# Beside the parse ids, not goals: the model through `from_slice`, `Value` through `from_str`.
+PARSE_BESIDE = ("pos-webhooks-from-slice", "serde-json-value-from-str")
 FILTER_SIZES = (1, 10, 100)
 # `filter/miss-random/<n>` and `filter/miss-adversarial/<n>`: one miss per iteration.
 MISS_SIZES = (100, 1024)
@@ -69,7 +71,7 @@ def ids():
         out += [f"verify/raw-signed-{name}/{n}" for name in SIGNED]
         out += [f"verify/{peer}/{n}" for peer in PEERS]
     for order in ORDERS:
-        out += [f"parse/{order}/{impl}" for impl in IMPLS]
+        out += [f"parse/{order}/{impl}" for impl in IMPLS + PARSE_BESIDE]
         out += [f"parse/serialize/{order}/{impl}" for impl in IMPLS[:2]]
     out += [f"filter/match/{n}" for n in FILTER_SIZES]
     for n in MISS_SIZES:
@@ -77,7 +79,8 @@ def ids():
     out += [f"sign/{scheme}/4096" for scheme in SCHEMES] + ["sign/request/4096"]
     for kind in FANOUT_KINDS:
         out += [f"fanout/targets/{kind}/{n}" for n in FANOUT_SIZES]
-    out += ["fanout/requests/1000", "fanout/floor/sign_1000", "fanout/by_hand/1000"]
+    out += ["fanout/requests/1000", "fanout/requests_iter/1000", "fanout/floor/sign_1000",
+            "fanout/by_hand/1000"]
     out += [f"attempt/{step}" for step in ATTEMPT_STEPS + ATTEMPT_OTHER]
     out += [f"duplicates/{step}" for step in DUPLICATE_CHECKS + DUPLICATE_OTHER]
     return out
@@ -168,6 +171,9 @@ def goal(full_id, med):
         text = f"{speedup:.2f}× faster than Value"
         if ignored is not None:
             text += f", {this / ignored:.2f}× IgnoredAny"
+        value_str = med(f"parse/{order}/serde-json-value-from-str")
+        if value_str is not None:
+            text += f" ({value_str / this:.2f}× faster than Value from_str)"
         if order == "revel-order":
             ok = speedup >= PARSE_VS_VALUE
             if ignored is not None:
@@ -204,7 +210,7 @@ def goal(full_id, med):
         ratio = this / base
         return (f"{ratio:.2f}× {kind}/{FANOUT_SIZES[0]}", f"≤ {FANOUT_SCALE:.0f}×",
                 ratio <= FANOUT_SCALE)
-    if full_id == "fanout/requests/1000":
+    if full_id in ("fanout/requests/1000", "fanout/requests_iter/1000"):
         base = med("fanout/floor/sign_1000")
         if base is None:
             return "", "", None
