@@ -5,7 +5,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
 use serde::Serialize;
 
 use super::endpoint::{Auth, Endpoint, Vendor};
-use crate::{Message, Scheme, SignError};
+use crate::{Message, Scheme, SignError, Signed, Signer};
 
 /// `webhook-id`: the message id of Standard Webhooks, and of every scheme or vendor without a
 /// convention of its own.
@@ -173,6 +173,9 @@ impl Endpoint {
         let mut request = Request::new(event.body.clone());
         *request.method_mut() = Method::POST;
         *request.uri_mut() = self.uri.clone();
+        let message = Message::new(&event.body)
+            .id(message_id)
+            .timestamp(shared.now);
         if let Some(signer) = self.signer.as_ref().filter(|_| {
             !shared.once
                 && self.headers.is_empty()
@@ -183,12 +186,8 @@ impl Endpoint {
                 shared.template(scheme, message_id, self.message_id_header_name())
             {
                 let mut headers = template.clone();
-                let message = Message::new(&event.body)
-                    .id(message_id)
-                    .timestamp(shared.now);
-                let buf = core::mem::take(&mut shared.scratch);
-                let (name, value, buf) = signer
-                    .sign_reusing(&message, buf)?
+                let (name, value, buf) = shared
+                    .sign(signer, &message)?
                     .last_arena(&mut shared.arena)?;
                 shared.scratch = buf;
                 headers.insert(name, value);
@@ -229,16 +228,12 @@ impl Endpoint {
             }
         }
         if let Some(signer) = &self.signer {
-            let message = Message::new(&event.body)
-                .id(message_id)
-                .timestamp(shared.now);
             let timestamp = shared.get(Part::Timestamp);
             if shared.once {
                 // One request: the signing buffer becomes the value, no copy.
                 signer.sign(&message)?.insert_shared(headers, timestamp)?;
             } else {
-                let buf = core::mem::take(&mut shared.scratch);
-                let signed = signer.sign_reusing(&message, buf)?;
+                let signed = shared.sign(signer, &message)?;
                 shared.scratch = signed.insert_arena(headers, timestamp, &mut shared.arena)?;
             }
         }
@@ -346,6 +341,12 @@ impl Shared {
             Part::Store => &mut self.store,
         };
         if self.once { slot.take() } else { slot.clone() }
+    }
+
+    /// Signs `message` into the reused signing buffer (which `Signed::insert_arena` and
+    /// `Signed::last_arena` hand back, to be put in `scratch` again).
+    fn sign(&mut self, signer: &Signer, message: &Message<'_>) -> Result<Signed, SignError> {
+        signer.sign_reusing(message, core::mem::take(&mut self.scratch))
     }
 
     /// The headers [`Endpoint::build`] sets on a request to an endpoint of `scheme` without

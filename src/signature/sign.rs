@@ -321,19 +321,20 @@ impl Signed {
         self,
         arena: &mut BytesMut,
     ) -> Result<(HeaderName, HeaderValue, String), SignError> {
-        let last = self
-            .count
-            .checked_sub(1)
-            .ok_or(SignError::InvalidHeaderValue)?;
-        let (Some(name), Some(start)) = (
-            self.header_name(last),
-            last.checked_sub(1)
-                .map_or(Some(0), |previous| self.ends.get(previous).copied()),
-        ) else {
-            return Err(SignError::InvalidHeaderValue);
-        };
-        let value = self.arena_value(start, self.is_credential(last), arena)?;
+        let (name, start, credential) = self.last_header().ok_or(SignError::InvalidHeaderValue)?;
+        let value = self.arena_value(start, credential, arena)?;
         Ok((name, value, self.buf))
+    }
+
+    /// The last header (the signature): its name, where its value starts in the buffer, and
+    /// whether it is a credential.
+    fn last_header(&self) -> Option<(HeaderName, usize, bool)> {
+        let last = self.count.checked_sub(1)?;
+        let start = match last.checked_sub(1) {
+            Some(previous) => *self.ends.get(previous)?,
+            None => 0,
+        };
+        Some((self.header_name(last)?, start, self.is_credential(last)))
     }
 
     /// The buffer from `start` on, copied into `arena`, as a header value.
@@ -385,14 +386,7 @@ impl Signed {
             };
             map.insert(name, value);
         }
-        let (Some(name), Some(start)) = (
-            self.header_name(last),
-            last.checked_sub(1)
-                .map_or(Some(0), |previous| self.ends.get(previous).copied()),
-        ) else {
-            return Ok(None);
-        };
-        Ok(Some((name, start, self.is_credential(last))))
+        Ok(self.last_header())
     }
 
     /// Inserts the headers into a request.
