@@ -144,7 +144,7 @@ fn targets(c: &mut Criterion) {
 
 const MESSAGE_ID: &str = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
 
-/// The inputs of `requests/1000`, `floor/sign_1000` and `by_hand/1000`.
+/// The inputs of `requests/1000`, `requests_iter/1000`, `floor/sign_1000` and `by_hand/1000`.
 struct Requests {
     set: EndpointSet,
     body: Bytes,
@@ -211,37 +211,34 @@ impl Requests {
     }
 }
 
-/// `REQUESTS_TIME=<rounds>`: each round times one call of each of the three ids in turn (1,000
+/// `REQUESTS_TIME=<rounds>`: each round times one call of each of the four ids in turn (1,000
 /// requests or signs each); prints each id's best and median microseconds per 1,000 and the
 /// ratios to the floor of the bests and of the medians. Interleaving puts the machine's slow
 /// and fast moments on every id alike, which one criterion run per id does not.
 fn requests_time(rounds: usize) {
     let r = Requests::new();
-    let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    let ids: [(&str, &dyn Fn()); 4] = [
+        ("floor/sign_1000", &|| r.floor()),
+        ("requests/1000", &|| {
+            black_box(r.ours());
+        }),
+        ("by_hand/1000", &|| {
+            black_box(r.by_hand());
+        }),
+        ("requests_iter/1000", &|| {
+            black_box(r.stream());
+        }),
+    ];
+    let mut times = vec![Vec::new(); ids.len()];
     for _ in 0..rounds {
-        let start = std::time::Instant::now();
-        r.floor();
-        times[0].push(start.elapsed().as_secs_f64() * 1e6);
-        let start = std::time::Instant::now();
-        black_box(r.ours());
-        times[1].push(start.elapsed().as_secs_f64() * 1e6);
-        let start = std::time::Instant::now();
-        black_box(r.by_hand());
-        times[2].push(start.elapsed().as_secs_f64() * 1e6);
-        let start = std::time::Instant::now();
-        black_box(r.stream());
-        times[3].push(start.elapsed().as_secs_f64() * 1e6);
+        for ((_, run), t) in ids.iter().zip(&mut times) {
+            let start = std::time::Instant::now();
+            run();
+            t.push(start.elapsed().as_secs_f64() * 1e6);
+        }
     }
     let mut stats = Vec::new();
-    for (name, t) in [
-        "floor/sign_1000",
-        "requests/1000",
-        "by_hand/1000",
-        "requests_iter/1000",
-    ]
-    .iter()
-    .zip(&mut times)
-    {
+    for ((name, _), t) in ids.iter().zip(&mut times) {
         t.sort_by(f64::total_cmp);
         let (best, median) = (t[0], t[t.len() / 2]);
         println!("fanout/{name}: best {best:.1} µs, median {median:.1} µs");
