@@ -126,6 +126,91 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
+/// The exact JSON text of one value, borrowed from the input when the deserializer reads from
+/// a slice or string (`serde_json::from_slice`, `from_str`, so [`crate::parse_json`]), owned
+/// otherwise (`from_reader`, `from_value`): what `Box<RawValue>` captures, without its
+/// allocation and copy where the text can be borrowed.
+///
+/// It asks the deserializer exactly as `RawValue`'s own `Deserialize` does. The name of that
+/// request is not public, so it is asked of `RawValue` itself ([`raw_value_request`]); if a
+/// `serde_json` release ever asks another way, `RawText` reads a `Box<RawValue>` instead, with
+/// the same result and the old cost (`tests/parse_alloc.rs` would show it).
+pub(crate) struct RawText<'de>(pub Cow<'de, str>);
+
+/// The name `RawValue`'s `Deserialize` passes to `deserialize_newtype_struct`, recorded by a
+/// deserializer that does nothing else (no state kept between calls: the compiler folds it to a
+/// constant). `None` if `RawValue` asks any other way.
+fn raw_value_request() -> Option<&'static str> {
+    #[derive(Debug)]
+    struct Asked(Option<&'static str>);
+    impl fmt::Display for Asked {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the name of raw value requests")
+        }
+    }
+    impl std::error::Error for Asked {}
+    impl de::Error for Asked {
+        fn custom<T: fmt::Display>(_: T) -> Asked {
+            Asked(None)
+        }
+    }
+    struct Probe;
+    impl<'de> Deserializer<'de> for Probe {
+        type Error = Asked;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Asked> {
+            Err(Asked(None))
+        }
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            _: V,
+        ) -> Result<V::Value, Asked> {
+            Err(Asked(Some(name)))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct seq tuple tuple_struct map struct enum identifier
+            ignored_any
+        }
+    }
+    match <Box<RawValue> as de::Deserialize>::deserialize(Probe) {
+        Err(Asked(name)) => name,
+        Ok(_) => None,
+    }
+}
+
+impl<'de> de::Deserialize<'de> for RawText<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RawText<'de>, D::Error> {
+        /// What `RawValue`'s visitor accepts: a map of one entry, the request's name as key and
+        /// the value's text as value.
+        struct RawVisitor(&'static str);
+        impl<'de> Visitor<'de> for RawVisitor {
+            type Value = RawText<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any valid JSON value")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawText<'de>, A::Error> {
+                match map.next_key::<Key<'de>>()? {
+                    Some(Key(key)) if key == self.0 => {}
+                    _ => return Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+                }
+                let Key(text) = map.next_value()?;
+                Ok(RawText(text))
+            }
+        }
+        match raw_value_request() {
+            Some(name) => deserializer.deserialize_newtype_struct(name, RawVisitor(name)),
+            None => {
+                let raw = <Box<RawValue>>::deserialize(deserializer)?;
+                Ok(RawText(Cow::Owned(String::from(Box::<str>::from(raw)))))
+            }
+        }
+    }
+}
+
 /// A JSON value kept exactly as received: its text, so every number (`1e400`,
 /// `123456789012345678901234567890`), escape and key order is written back byte for byte.
 ///

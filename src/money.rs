@@ -807,10 +807,11 @@ impl fmt::Display for Money {
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
         // The raw JSON text of the value: numbers are read from their digits, never via f64.
-        let raw = <Box<RawValue>>::deserialize(deserializer)?;
+        // Borrowed from the input where the deserializer allows it: no allocation.
+        let crate::lossless::RawText(raw) = crate::lossless::RawText::deserialize(deserializer)?;
         // The usual texts: a short plain number, bare or in quotes, read and checked for being
         // canonical in one pass.
-        let bytes = raw.get().as_bytes();
+        let bytes = raw.as_bytes();
         let short = match bytes.split_first() {
             Some((b'"', rest)) => rest
                 .strip_suffix(b"\"")
@@ -823,11 +824,11 @@ impl<'de> Deserialize<'de> for Money {
         if let Some((repr, canonical)) = short {
             let mut money = Money::pack(repr);
             if !canonical {
-                money.raw = Some(Box::new(raw));
+                money.raw = Some(keep(raw)?);
             }
             return Ok(money);
         }
-        let text = trim(raw.get());
+        let text = trim(&raw);
         let repr = if text == "null" {
             Repr::Null
         } else if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
@@ -856,11 +857,20 @@ impl<'de> Deserialize<'de> for Money {
         };
         let mut money = Money::pack(repr);
         // Kept only when (value, form) would not write the same text back.
-        if !canonical(raw.get().as_bytes(), repr) {
-            money.raw = Some(Box::new(raw));
+        if !canonical(raw.as_bytes(), repr) {
+            money.raw = Some(keep(raw)?);
         }
         Ok(money)
     }
+}
+
+/// The received text of an amount, kept to be written back as it came (rare: only texts that
+/// writing the value back would not give).
+fn keep<E: de::Error>(raw: std::borrow::Cow<'_, str>) -> Result<Box<Box<RawValue>>, E> {
+    // The deserializer gave this text as one JSON value, so it is valid JSON.
+    RawValue::from_string(raw.into_owned())
+        .map(Box::new)
+        .map_err(de::Error::custom)
 }
 
 /// `text` without surrounding whitespace (`str::trim`, skipped when the text starts and ends
@@ -977,6 +987,34 @@ impl<'de> Deserialize<'de> for Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text is the same whether the deserializer lends it (a string or slice), copies it
+    /// (a reader) or writes it out (a `serde_json::Value`).
+    #[test]
+    fn every_deserializer_gives_the_same_money() {
+        for text in [
+            "4.860",
+            "\"4.86\"",
+            "-0",
+            "1E2",
+            "\"\"",
+            "null",
+            "\"4\\u002e86\"",
+        ] {
+            let lent: Money = serde_json::from_str(text).unwrap();
+            let read: Money = serde_json::from_reader(text.as_bytes()).unwrap();
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            let written: Money = serde_json::from_value(value.clone()).unwrap();
+            assert_eq!(serde_json::to_string(&lent).unwrap(), text);
+            assert_eq!(serde_json::to_string(&read).unwrap(), text);
+            assert_eq!(lent, read, "{text}");
+            // A `Value` holds the number's text only as an f64 would; it writes it back as
+            // it does itself.
+            assert_eq!(serde_json::to_string(&written).unwrap(), value.to_string());
+        }
+        assert!(serde_json::from_str::<Money>("true").is_err());
+        assert!(serde_json::from_reader::<_, Money>(&b"[1]"[..]).is_err());
+    }
 
     /// The short path gives exactly the general path's value and scale where it answers.
     #[test]
