@@ -27,7 +27,8 @@ SCHEMES = ("revel", "mipos", "linga", "ordergroove", "standard", "stripe", "gith
            "shopify", "square")
 ORDERS = ("revel-order", "mipos-order")
 IMPLS = ("pos-webhooks", "serde-json-value", "serde-json-ignored")
-# Beside the parse ids, not goals: the model through `from_slice`, `Value` through `from_str`.
+# Beside the parse ids, not goals: the model through `from_slice`, `Value` through `from_str`;
+# for the Revel order also `serde-derive-typed` (plain serde-derive structs, lossy).
 PARSE_BESIDE = ("pos-webhooks-from-slice", "serde-json-value-from-str")
 FILTER_SIZES = (1, 10, 100)
 # `filter/miss-random/<n>` and `filter/miss-adversarial/<n>`: one miss per iteration.
@@ -72,6 +73,8 @@ def ids():
         out += [f"verify/{peer}/{n}" for peer in PEERS]
     for order in ORDERS:
         out += [f"parse/{order}/{impl}" for impl in IMPLS + PARSE_BESIDE]
+        if order == "revel-order":
+            out.append(f"parse/{order}/serde-derive-typed")
         out += [f"parse/serialize/{order}/{impl}" for impl in IMPLS[:2]]
     out += [f"filter/match/{n}" for n in FILTER_SIZES]
     for n in MISS_SIZES:
