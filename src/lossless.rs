@@ -882,6 +882,30 @@ mod tests {
         }
     }
 
+    /// The raw text is lent by a deserializer reading a string or slice, copied by a reader,
+    /// and the same in both; what `RawValue` refuses, it refuses.
+    #[test]
+    fn raw_text_borrowed_where_it_can_be() {
+        use super::RawText;
+        use std::borrow::Cow;
+        assert!(super::raw_value_request().is_some());
+        let input = r#"[ 4.860 , "x\"y" ,{"a":[1, 2]}]"#;
+        let lent: Vec<RawText<'_>> = serde_json::from_str(input).unwrap();
+        let mut reader = serde_json::Deserializer::from_reader(input.as_bytes());
+        let read: Vec<RawText<'_>> = serde::Deserialize::deserialize(&mut reader).unwrap();
+        let texts: Vec<&str> = lent.iter().map(|t| t.0.as_ref()).collect();
+        assert_eq!(texts, ["4.860", r#""x\"y""#, r#"{"a":[1, 2]}"#]);
+        assert!(lent.iter().all(|t| matches!(t.0, Cow::Borrowed(_))));
+        assert!(read.iter().all(|t| matches!(t.0, Cow::Owned(_))));
+        assert_eq!(read.iter().map(|t| t.0.as_ref()).collect::<Vec<_>>(), texts);
+        for bad in ["[4.", "[01]", r#"["\u12"]"#, "[tru]", "[1,]"] {
+            assert!(
+                serde_json::from_str::<Vec<RawText<'_>>>(bad).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
     #[test]
     fn round_trip_keeps_unknown_null_and_forms() -> Result<(), Box<dyn std::error::Error>> {
         let input = r#"{"id":1,"total":"4.860000","name":null,"x":{"y":[1,2.5,"z"]},"children":[{"total":4.86,"q":true}]}"#;
