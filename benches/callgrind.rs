@@ -12,25 +12,18 @@
 //! `raw-hmac-sha256`, and the signed-bytes floors `raw-signed-stripe`, `raw-signed-ordergroove`,
 //! `raw-signed-standard`: the floor over exactly the bytes the scheme signs, `"{ts}."` or
 //! `"{id}.{ts}."` then the body), on the same body, secret and headers as `benches/verify.rs`. Every
-//! iteration verifies once. Run each id with two iteration counts: the difference of the two
+//! iteration verifies once (`inputs::verify_case`, the closure the `verify` bench times). Run each id with two iteration counts: the difference of the two
 //! totals divided by the difference of the counts is the cost of one verify, with the
 //! program's setup cancelled out. `benches/callgrind.sh` does exactly that for every id.
 
 use std::hint::black_box;
 
 use bytes::Bytes;
-use hmac::{Hmac, KeyInit, Mac};
-use http::HeaderMap;
-use pos_webhooks::{Scheme, Verifier};
 
 #[path = "inputs.rs"]
 mod inputs;
 
-use inputs::{NOW, json_body, secret, signed_floor};
-
-fn signed_headers(scheme: Scheme, body: &[u8]) -> HeaderMap {
-    inputs::signed_headers(scheme, body, NOW)
-}
+use inputs::{NOW, json_body};
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -48,7 +41,6 @@ fn main() {
     } else {
         json_body(len)
     };
-    let key = secret(Scheme::Revel).as_bytes();
     match id.as_str() {
         // `filter <patterns> <iterations>`: the `filter/match/<patterns>` bench's filter, one hit
         // and one miss per iteration (the `<bytes>` argument is the number of patterns).
@@ -68,61 +60,10 @@ fn main() {
                 black_box(filter.matches(black_box("zzz.created"), None));
             }
         }
-        "raw-hmac-sha1" => {
-            let state = Hmac::<sha1::Sha1>::new_from_slice(key).expect("key");
-            let hex = hex::encode(state.clone().chain_update(&body).finalize().into_bytes());
+        id => {
+            let run = inputs::verify_case(id, body, NOW);
             for _ in 0..iterations {
-                let mut tag = [0u8; 20];
-                hex::decode_to_slice(black_box(hex.as_bytes()), &mut tag).expect("hex");
-                let mut mac = state.clone();
-                mac.update(black_box(&body));
-                mac.verify_slice(&tag).expect("valid");
-            }
-        }
-        "raw-hmac-sha256" => {
-            let state = Hmac::<sha2::Sha256>::new_from_slice(key).expect("key");
-            let hex = hex::encode(state.clone().chain_update(&body).finalize().into_bytes());
-            for _ in 0..iterations {
-                let mut tag = [0u8; 32];
-                hex::decode_to_slice(black_box(hex.as_bytes()), &mut tag).expect("hex");
-                let mut mac = state.clone();
-                mac.update(black_box(&body));
-                mac.verify_slice(&tag).expect("valid");
-            }
-        }
-        floor if floor.starts_with("raw-signed-") => {
-            let scheme: Scheme = floor
-                .trim_start_matches("raw-signed-")
-                .parse()
-                .expect("scheme");
-            let (state, prefix) = signed_floor(scheme);
-            let hex = hex::encode(
-                state
-                    .clone()
-                    .chain_update(prefix)
-                    .chain_update(&body)
-                    .finalize()
-                    .into_bytes(),
-            );
-            for _ in 0..iterations {
-                let mut tag = [0u8; 32];
-                hex::decode_to_slice(black_box(hex.as_bytes()), &mut tag).expect("hex");
-                let mut mac = state.clone();
-                mac.update(black_box(prefix));
-                mac.update(black_box(&body));
-                mac.verify_slice(&tag).expect("valid");
-            }
-        }
-        name => {
-            let scheme: Scheme = name.parse().expect("scheme");
-            let verifier = Verifier::new(scheme, [secret(scheme)]).expect("verifier");
-            let headers = signed_headers(scheme, &body);
-            for _ in 0..iterations {
-                black_box(
-                    verifier
-                        .verify(black_box(&headers), black_box(body.clone()), NOW)
-                        .expect("valid"),
-                );
+                run();
             }
         }
     }

@@ -3,11 +3,13 @@
 //!
 //! ```text
 //! cargo bench --bench verify
+//! VERIFY_TIMES=2000 target/release/deps/verify-<hash>   # interleaved batches, min and median
 //! ```
 //!
 //! Group `verify`, ids `<name>/<bytes>` for 256, 4096 and 65536 bytes of ASCII JSON:
 //! - ours: `revel`, `mipos`, `github`, `standard`, `stripe`, `ordergroove` (HeaderMap input,
-//!   success path);
+//!   success path; the body a `Bytes::from_static`, as a receiver moves its body in and no
+//!   reference count is touched: see `inputs::verify_case`);
 //! - the floor: `raw-hmac-sha1`, `raw-hmac-sha256` (hex-decode the header into a stack buffer,
 //!   `verify_slice`);
 //! - the signed-bytes floors `raw-signed-stripe`, `raw-signed-ordergroove`,
@@ -26,20 +28,26 @@
 //! `standardwebhooks` run back to back right after (about 30 s with criterion's defaults), our
 //! `standard` verifying with `now` = that timestamp.
 //!
+//! The ids of ours and the floors are the closures of `inputs::verify_case`, which
+//! `benches/callgrind.rs` counts too. With `VERIFY_TIMES=<rounds>` the binary runs no criterion:
+//! it times them interleaved (see `times`), plus `standard-refcounted` (the body a shared
+//! `Bytes`, cloned and dropped per verify) beside them.
+//!
 //! Group `sign`: every scheme at 4096 bytes (`<scheme>/4096`), and `request/4096`: the whole
 //! outgoing `http::Request` of a Standard Webhooks endpoint (`Endpoint::request`).
 
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use hmac::{Hmac, KeyInit, Mac};
-use pos_webhooks::{Auth, Endpoint, Message, OutgoingEvent, Scheme, Signer, Verifier};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
+use pos_webhooks::{Auth, Endpoint, Message, OutgoingEvent, Scheme, Signer};
 
 #[path = "inputs.rs"]
 mod inputs;
 
-use inputs::{NOW, json_body, secret, signed_floor, signed_headers};
+use inputs::{
+    BESIDE_IDS, NOW, VERIFY_IDS, floors_of, json_body, secret, signed_headers, verify_case,
+};
 
 const SIZES: [usize; 3] = [256, 4096, 65536];
 
@@ -52,128 +60,22 @@ fn unix_now() -> i64 {
     i64::try_from(secs).expect("time fits i64")
 }
 
-/// Standard base64 with padding (only to check the Standard floor's tag against the header).
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 fn verify(c: &mut Criterion) {
     let mut group = c.benchmark_group("verify");
     for len in SIZES {
         let body = json_body(len);
         group.throughput(Throughput::Bytes(len as u64));
 
-        for scheme in [
-            Scheme::Revel,
-            Scheme::Mipos,
-            Scheme::Github,
-            Scheme::Stripe,
-            Scheme::Ordergroove,
-        ] {
-            let verifier = Verifier::new(scheme, [secret(scheme)]).expect("verifier");
-            let headers = signed_headers(scheme, &body, NOW);
-            group.bench_with_input(BenchmarkId::new(scheme.name(), len), &body, |b, body| {
-                b.iter(|| {
-                    verifier
-                        .verify(black_box(&headers), black_box(body.clone()), NOW)
-                        .expect("valid")
-                })
-            });
-        }
-
-        let key = secret(Scheme::Revel).as_bytes();
-        let sha1_state = Hmac::<sha1::Sha1>::new_from_slice(key).expect("key");
-        let sha1_hex = hex::encode(
-            sha1_state
-                .clone()
-                .chain_update(&body)
-                .finalize()
-                .into_bytes(),
-        );
-        group.bench_with_input(BenchmarkId::new("raw-hmac-sha1", len), &body, |b, body| {
-            b.iter(|| {
-                let mut tag = [0u8; 20];
-                hex::decode_to_slice(black_box(sha1_hex.as_bytes()), &mut tag).expect("hex");
-                let mut mac = sha1_state.clone();
-                mac.update(black_box(body));
-                mac.verify_slice(&tag).expect("valid")
-            })
-        });
-
-        let sha256_state = Hmac::<sha2::Sha256>::new_from_slice(key).expect("key");
-        let sha256_hex = hex::encode(
-            sha256_state
-                .clone()
-                .chain_update(&body)
-                .finalize()
-                .into_bytes(),
-        );
-        group.bench_with_input(
-            BenchmarkId::new("raw-hmac-sha256", len),
-            &body,
-            |b, body| {
-                b.iter(|| {
-                    let mut tag = [0u8; 32];
-                    hex::decode_to_slice(black_box(sha256_hex.as_bytes()), &mut tag).expect("hex");
-                    let mut mac = sha256_state.clone();
-                    mac.update(black_box(body));
-                    mac.verify_slice(&tag).expect("valid")
-                })
-            },
-        );
-
-        for scheme in [Scheme::Stripe, Scheme::Ordergroove, Scheme::Standard] {
-            let (state, prefix) = signed_floor(scheme);
-            let tag = state
-                .clone()
-                .chain_update(prefix)
-                .chain_update(&body)
-                .finalize()
-                .into_bytes();
-            // The floor signs exactly what the scheme signs: its tag is the header's signature.
-            let headers = signed_headers(scheme, &body, NOW);
-            let header = |name: &str| headers[name].to_str().expect("ascii").to_owned();
-            match scheme {
-                Scheme::Stripe => assert!(header("stripe-signature").ends_with(&hex::encode(tag))),
-                Scheme::Ordergroove => {
-                    assert!(header("ordergroove-signature").ends_with(&hex::encode(tag)))
-                }
-                _ => assert_eq!(header("webhook-signature"), format!("v1,{}", base64(&tag))),
-            }
-            let hex = hex::encode(tag);
-            let id = format!("raw-signed-{}", scheme.name());
-            group.bench_with_input(BenchmarkId::new(id, len), &body, |b, body| {
-                b.iter(|| {
-                    let mut tag = [0u8; 32];
-                    hex::decode_to_slice(black_box(hex.as_bytes()), &mut tag).expect("hex");
-                    let mut mac = state.clone();
-                    mac.update(black_box(prefix));
-                    mac.update(black_box(body));
-                    mac.verify_slice(&tag).expect("valid")
-                })
-            });
+        // Ours and the floors (`inputs::verify_case`), then Standard Webhooks beside the peers.
+        for id in VERIFY_IDS.iter().filter(|id| **id != "standard") {
+            let run = verify_case(id, body.clone(), NOW);
+            group.bench_function(BenchmarkId::new(*id, len), |b| b.iter(&run));
         }
 
         // One Standard Webhooks request, signed now, for ours and both peers.
         let now = unix_now();
         let headers = signed_headers(Scheme::Standard, &body, now);
-        let standard =
-            Verifier::new(Scheme::Standard, [secret(Scheme::Standard)]).expect("verifier");
+        let standard = verify_case("standard", body.clone(), now);
         let svix = svix::webhooks::Webhook::new(secret(Scheme::Standard)).expect("svix secret");
         let standardwebhooks =
             standardwebhooks::Webhook::new(secret(Scheme::Standard)).expect("secret");
@@ -182,13 +84,7 @@ fn verify(c: &mut Criterion) {
         standardwebhooks
             .verify(&body, &headers)
             .expect("standardwebhooks accepts our signature");
-        group.bench_with_input(BenchmarkId::new("standard", len), &body, |b, body| {
-            b.iter(|| {
-                standard
-                    .verify(black_box(&headers), black_box(body.clone()), now)
-                    .expect("valid")
-            })
-        });
+        group.bench_function(BenchmarkId::new("standard", len), |b| b.iter(&standard));
         group.bench_with_input(BenchmarkId::new("svix", len), &body, |b, body| {
             b.iter(|| {
                 svix.verify(black_box(body), black_box(&headers))
@@ -254,5 +150,74 @@ fn sign(c: &mut Criterion) {
     group.finish();
 }
 
+/// `VERIFY_TIMES=<rounds>`: the verify ids of ours and the floors at 256, 4096 and 65536 bytes,
+/// timed in interleaved batches (each round times one batch of every id of a size in turn, a
+/// batch about 25 µs), printing each id's minimum and median per-verify time over the rounds
+/// and the ratios of the minimums to its floors: on a shared machine the minimum of many short
+/// interleaved batches is steadier than one long run per id. The same closures as criterion's.
+fn times(rounds: usize) {
+    use std::time::Instant;
+    for len in SIZES {
+        let body = json_body(len);
+        let runs: Vec<_> = VERIFY_IDS
+            .iter()
+            .chain(&BESIDE_IDS)
+            .map(|id| (*id, verify_case(id, body.clone(), NOW)))
+            .collect();
+        let batch = u32::try_from((25_600 / len).max(4)).expect("small batch");
+        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); runs.len()];
+        for _ in 0..rounds {
+            for ((_, run), samples) in runs.iter().zip(&mut samples) {
+                let start = Instant::now();
+                for _ in 0..batch {
+                    run();
+                }
+                samples.push(start.elapsed().as_secs_f64() * 1e9 / f64::from(batch));
+            }
+        }
+        let stats: Vec<(&str, f64, f64)> = runs
+            .iter()
+            .zip(&mut samples)
+            .map(|((id, _), samples)| {
+                samples.sort_by(f64::total_cmp);
+                let min = samples.first().copied().unwrap_or(f64::NAN);
+                let median = samples.get(samples.len() / 2).copied().unwrap_or(f64::NAN);
+                (*id, min, median)
+            })
+            .collect();
+        let min_of = |id: &str| {
+            stats
+                .iter()
+                .find(|(name, _, _)| *name == id)
+                .map_or(f64::NAN, |(_, min, _)| *min)
+        };
+        let goal = match len {
+            256 => 1.25,
+            4096 => 1.05,
+            _ => 1.10,
+        };
+        for (id, min, median) in &stats {
+            let mut line = format!("verify/{id}/{len}: min {min:.1} ns, median {median:.1} ns");
+            if let Some((floor, signed)) = floors_of(id) {
+                let ratio = min / min_of(floor);
+                let verdict = if ratio <= goal { "pass" } else { "FAIL" };
+                line += &format!(", {ratio:.3}× {floor} (goal ≤ {goal}×: {verdict})");
+                if let Some(signed) = signed {
+                    line += &format!(", {:.3}× {signed}", min / min_of(signed));
+                }
+            }
+            println!("{line}");
+        }
+    }
+}
+
 criterion_group!(benches, verify, sign);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(rounds) = std::env::var("VERIFY_TIMES") {
+        times(rounds.parse().expect("VERIFY_TIMES: <rounds>"));
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
