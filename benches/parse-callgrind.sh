@@ -5,7 +5,7 @@
 set -eu
 N=${1:-50}
 [ $# -gt 0 ] && shift
-IDS=${*:-revel-order/pos-webhooks revel-order/pos-webhooks-from-slice revel-order/serde-json-value revel-order/serde-json-value-from-str revel-order/serde-json-ignored serialize/revel-order/pos-webhooks serialize/revel-order/serde-json-value mipos-order/pos-webhooks mipos-order/serde-json-value mipos-order/serde-json-ignored serialize/mipos-order/pos-webhooks serialize/mipos-order/serde-json-value}
+IDS=${*:-revel-order/pos-webhooks revel-order/pos-webhooks-from-slice revel-order/serde-json-value revel-order/serde-json-value-from-str revel-order/serde-json-ignored revel-order/serde-derive-typed serialize/revel-order/pos-webhooks serialize/revel-order/serde-json-value mipos-order/pos-webhooks mipos-order/serde-json-value mipos-order/serde-json-ignored serialize/mipos-order/pos-webhooks serialize/mipos-order/serde-json-value}
 cargo bench -q -p pos-webhooks-benches --bench parse --no-run 2>/dev/null
 BIN=$(ls -t target/release/deps/parse-* | grep -v '\.d$' | head -1)
 ir() {
