@@ -17,7 +17,9 @@ use std::sync::LazyLock;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use pos_webhooks::{Message, Scheme, Signer, Verifier, VerifyError};
+use pos_webhooks::{
+    MAX_MESSAGE_ID_BYTES, Message, Scheme, SignError, Signer, Verifier, VerifyError,
+};
 
 const SQUARE_URL: &str = "https://example.com/webhooks/square";
 const LINGA_HEADER: &str = "X-Api-Key";
@@ -185,8 +187,19 @@ fuzz_target!(|data: &[u8]| {
     let id_candidate = pairs
         .first()
         .and_then(|(_, v)| std::str::from_utf8(v).ok())
-        .filter(|s| !s.is_empty() && !s.contains('.') && s.bytes().all(|b| b.is_ascii_graphic()))
-        .unwrap_or("msg_fuzz");
+        .filter(|s| !s.is_empty() && !s.contains('.') && s.bytes().all(|b| b.is_ascii_graphic()));
+    // Standard Webhooks signs the id: one it would take but for its length is refused by name,
+    // never truncated. (The other schemes sign no id and ignore it.)
+    let id_candidate = match id_candidate {
+        Some(long) if scheme == Scheme::Standard && long.len() > MAX_MESSAGE_ID_BYTES => {
+            let err = signer
+                .sign(&Message::new(body).id(long).timestamp(0))
+                .expect_err("an id longer than the limit is refused");
+            assert_eq!(err, SignError::InvalidId("longer than 128 bytes"));
+            "msg_fuzz"
+        }
+        other => other.unwrap_or("msg_fuzz"),
+    };
     if scheme.is_timestamped() && now < 0 {
         let err = signer
             .sign(&Message::new(body).id(id_candidate).timestamp(now))
