@@ -78,3 +78,27 @@ fn round_trip_broken_surrogate() {
     let value: pos_webhooks::JsonValue = serde_json::from_slice(good).unwrap();
     assert_eq!(serde_json::to_vec(&value).unwrap(), good);
 }
+
+/// Found by the fuzz target `verify` (FUZZING.md): the harness signed again with the first
+/// header's value as the message id, and expected success for an id of 270 visible characters.
+/// Standard Webhooks refuses an id over `MAX_MESSAGE_ID_BYTES` by name, never truncated; the
+/// schemes that sign no id ignore it.
+#[test]
+fn verify_standard_long_id() {
+    use pos_webhooks::{MAX_MESSAGE_ID_BYTES, Message, Scheme, SignError, Signer};
+    let input = include_bytes!("fuzz_regressions/verify-standard-long-id.bin");
+    let text = String::from_utf8_lossy(input);
+    let start = text.find("t=").unwrap();
+    let end = text.rfind("{}").unwrap();
+    let id = &text[start..end];
+    assert!(id.len() > MAX_MESSAGE_ID_BYTES);
+    assert!(!id.contains('.') && id.bytes().all(|b| b.is_ascii_graphic()));
+    let message = Message::new(b"{}").id(id).timestamp(1_700_000_000);
+    let standard = Signer::new(Scheme::Standard, ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]);
+    assert_eq!(
+        standard.unwrap().sign(&message).unwrap_err(),
+        SignError::InvalidId("longer than 128 bytes")
+    );
+    let stripe = Signer::new(Scheme::Stripe, ["whsec_test"]).unwrap();
+    assert!(stripe.sign(&message).is_ok());
+}
