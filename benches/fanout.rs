@@ -46,6 +46,9 @@ use pos_webhooks::{
     Auth, Endpoint, EndpointSet, EventFilter, Message, OutgoingEvent, Scheme, Signer,
 };
 
+#[path = "interleave.rs"]
+mod interleave;
+
 const NOW: i64 = 1_700_000_000;
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const PER_KEY: usize = 10;
@@ -229,18 +232,10 @@ fn requests_time(rounds: usize) {
             black_box(r.stream());
         }),
     ];
-    let mut times = vec![Vec::new(); ids.len()];
-    for _ in 0..rounds {
-        for ((_, run), t) in ids.iter().zip(&mut times) {
-            let start = std::time::Instant::now();
-            run();
-            t.push(start.elapsed().as_secs_f64() * 1e6);
-        }
-    }
+    let runs: Vec<&dyn Fn()> = ids.iter().map(|(_, run)| *run).collect();
     let mut stats = Vec::new();
-    for ((name, _), t) in ids.iter().zip(&mut times) {
-        t.sort_by(f64::total_cmp);
-        let (best, median) = (t[0], t[t.len() / 2]);
+    for ((name, _), (best, median)) in ids.iter().zip(interleave::min_median(&runs, 1, rounds)) {
+        let (best, median) = (best * 1e6, median * 1e6);
         println!("fanout/{name}: best {best:.1} µs, median {median:.1} µs");
         stats.push((best, median));
     }

@@ -30,6 +30,8 @@ use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 
+#[path = "interleave.rs"]
+mod interleave;
 mod typed_revel;
 
 /// `seed` with copies of its first item appended (`renumber`ed with the item's index) until
@@ -191,7 +193,6 @@ fn main() {
 /// time over the rounds and the ratios of the minimums: on a shared machine the minimum of
 /// many short interleaved batches is steadier than one long run per id.
 fn times(rounds: usize) {
-    use std::time::Instant;
     let order = revel_order();
     let model: revel::OrderAllInOne = serde_json::from_slice(&order).expect("parse");
     let value: Value = serde_json::from_slice(&order).expect("parse");
@@ -247,21 +248,10 @@ fn times(rounds: usize) {
             }),
         ),
     ];
-    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); ids.len()];
-    for _ in 0..rounds {
-        for ((_, run), samples) in ids.iter().zip(&mut samples) {
-            let start = Instant::now();
-            for _ in 0..BATCH {
-                run();
-            }
-            samples.push(start.elapsed().as_secs_f64() * 1e6 / f64::from(BATCH));
-        }
-    }
+    let runs: Vec<&dyn Fn()> = ids.iter().map(|(_, run)| run.as_ref()).collect();
     let mut mins = Vec::new();
-    for ((name, _), samples) in ids.iter().zip(&mut samples) {
-        samples.sort_by(f64::total_cmp);
-        let min = samples.first().copied().unwrap_or(0.0);
-        let median = samples.get(samples.len() / 2).copied().unwrap_or(0.0);
+    for ((name, _), (min, median)) in ids.iter().zip(interleave::min_median(&runs, BATCH, rounds)) {
+        let (min, median) = (min * 1e6, median * 1e6);
         println!("{name}: min {min:.2} µs, median {median:.2} µs");
         mins.push(min);
     }

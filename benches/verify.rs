@@ -44,6 +44,8 @@ use pos_webhooks::{Auth, Endpoint, Message, OutgoingEvent, Scheme, Signer};
 
 #[path = "inputs.rs"]
 mod inputs;
+#[path = "interleave.rs"]
+mod interleave;
 
 use inputs::{
     BESIDE_IDS, NOW, VERIFY_IDS, floors_of, json_body, secret, signed_headers, verify_case,
@@ -156,7 +158,6 @@ fn sign(c: &mut Criterion) {
 /// and the ratios of the minimums to its floors: on a shared machine the minimum of many short
 /// interleaved batches is steadier than one long run per id. The same closures as criterion's.
 fn times(rounds: usize) {
-    use std::time::Instant;
     for len in SIZES {
         let body = json_body(len);
         let runs: Vec<_> = VERIFY_IDS
@@ -165,25 +166,11 @@ fn times(rounds: usize) {
             .map(|id| (*id, verify_case(id, body.clone(), NOW)))
             .collect();
         let batch = u32::try_from((25_600 / len).max(4)).expect("small batch");
-        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); runs.len()];
-        for _ in 0..rounds {
-            for ((_, run), samples) in runs.iter().zip(&mut samples) {
-                let start = Instant::now();
-                for _ in 0..batch {
-                    run();
-                }
-                samples.push(start.elapsed().as_secs_f64() * 1e9 / f64::from(batch));
-            }
-        }
+        let closures: Vec<&dyn Fn()> = runs.iter().map(|(_, run)| run.as_ref()).collect();
         let stats: Vec<(&str, f64, f64)> = runs
             .iter()
-            .zip(&mut samples)
-            .map(|((id, _), samples)| {
-                samples.sort_by(f64::total_cmp);
-                let min = samples.first().copied().unwrap_or(f64::NAN);
-                let median = samples.get(samples.len() / 2).copied().unwrap_or(f64::NAN);
-                (*id, min, median)
-            })
+            .zip(interleave::min_median(&closures, batch, rounds))
+            .map(|((id, _), (min, median))| (*id, min * 1e9, median * 1e9))
             .collect();
         let min_of = |id: &str| {
             stats
